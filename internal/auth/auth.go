@@ -1,0 +1,92 @@
+// Package auth holds staff accounts, roles and what each role may do.
+// Every handler asks Can before it acts; the role matrix test in
+// internal/web walks every role against every route.
+package auth
+
+import (
+	"slices"
+	"time"
+)
+
+// Role is a staff role. A user has exactly one.
+type Role string
+
+const (
+	Admin      Role = "admin"      // users, branches, everything
+	Clerk      Role = "clerk"      // donation clerk: records and imports donations
+	Warehouse  Role = "warehouse"  // warehouse keeper
+	Approver   Role = "approver"   // approves allocations and spending
+	Finance    Role = "finance"    // funds, receipts, corrections
+	Supervisor Role = "supervisor" // discipline inspection / audit: reads everything, writes nothing
+	Branch     Role = "branch"     // district/county branch staff: own branch only
+)
+
+// Roles lists every role in the order the UI shows them.
+var Roles = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Action is something a user may be allowed to do.
+type Action string
+
+const (
+	ViewDashboard   Action = "dashboard.view"
+	ViewDonations   Action = "donations.view"
+	RecordDonation  Action = "donations.record"
+	ReverseDonation Action = "donations.reverse"
+	ImportDonations Action = "donations.import"
+	ViewAudit       Action = "audit.view"
+	ManageUsers     Action = "users.manage"
+	ManageBranches  Action = "branches.manage"
+	ViewAdmin       Action = "admin.view" // read the user and branch lists
+)
+
+var allStaff = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
+
+// permissions is the whole policy in one table.
+var permissions = map[Action][]Role{
+	ViewDashboard:   allStaff,
+	ViewDonations:   allStaff,
+	RecordDonation:  {Admin, Clerk, Branch},
+	ReverseDonation: {Admin, Clerk, Finance},
+	ImportDonations: {Admin, Clerk, Finance},
+	ViewAudit:       {Admin, Supervisor},
+	ManageUsers:     {Admin},
+	ManageBranches:  {Admin},
+	ViewAdmin:       {Admin, Supervisor},
+}
+
+// User is a staff account.
+type User struct {
+	ID          int64
+	Username    string
+	DisplayName string
+	Role        Role
+	BranchID    int64 // the branch the user belongs to; for Branch role it is also the limit of what they see
+	Active      bool
+	CreatedAt   time.Time
+}
+
+// Can reports whether u may perform a.
+func (u *User) Can(a Action) bool {
+	if u == nil || !u.Active {
+		return false
+	}
+	return slices.Contains(permissions[a], u.Role)
+}
+
+// ScopeBranch is the branch u's reads and writes are limited to, or 0 for
+// no limit. Branch staff see and enter only their own branch's records.
+func (u *User) ScopeBranch() int64 {
+	if u.Role == Branch {
+		return u.BranchID
+	}
+	return 0
+}
+
+// SeesBranch reports whether u may see records of branch id.
+func (u *User) SeesBranch(id int64) bool {
+	s := u.ScopeBranch()
+	return s == 0 || s == id
+}

@@ -1,0 +1,258 @@
+// Package store is boai's storage: plain SQL over database/sql, on the
+// embedded SQLite (default) or on PostgreSQL through pgx. One file per
+// aggregate; public methods open the transaction, private helpers take it,
+// so a record, its audit entry and everything else it implies commit
+// together or not at all.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect is the one seam where SQLite and PostgreSQL differ.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open boai database.
+type DB struct {
+	Dialect Dialect
+	read    *sql.DB // readers; on SQLite a read-only pool
+	write   *sql.DB // on SQLite the single writer connection; on PostgreSQL the same pool as read
+	Now     func() time.Time
+
+	queue   chan *writeReq
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	rebinds sync.Map
+	path    string // SQLite file
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (and creates) the database named by dsn, a postgres:// URL or
+// a SQLite file path, and applies pending migrations.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now, stop: make(chan struct{}), queue: make(chan *writeReq, 4096)}
+	var err error
+	writers := 1
+	if IsPostgres(dsn) {
+		db.Dialect = Postgres
+		if db.write, err = sql.Open("pgx", dsn); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.write.SetMaxOpenConns(48)
+		db.write.SetMaxIdleConns(48)
+		db.read = db.write
+		// PostgreSQL takes concurrent writers well; several group-commit
+		// loops keep the round trips of one batch off the others' path.
+		writers = 8
+	} else {
+		db.Dialect = SQLite
+		db.path = dsn
+		// WAL lets readers run beside the one writer; synchronous=FULL
+		// fsyncs every commit, so an acknowledged write survives a crash.
+		pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+		if db.write, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate"); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.write.SetMaxOpenConns(1)
+		db.write.SetConnMaxIdleTime(0)
+		if db.read, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)"); err != nil {
+			return nil, fmt.Errorf("open sqlite readers: %w", err)
+		}
+		n := max(4, 2*runtime.NumCPU())
+		db.read.SetMaxOpenConns(n)
+		db.read.SetMaxIdleConns(n)
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.closeConns()
+		return nil, fmt.Errorf("connect %s: %w", db.Dialect, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.closeConns()
+		return nil, err
+	}
+	for range writers {
+		db.wg.Add(1)
+		go db.writeLoop()
+	}
+	return db, nil
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.Dialect))
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	if db.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close stops the writers, waiting for queued writes, and closes the pools.
+func (db *DB) Close() error {
+	close(db.stop)
+	db.wg.Wait()
+	return db.closeConns()
+}
+
+func (db *DB) closeConns() error {
+	err := db.write.Close()
+	if db.read != nil && db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Ping checks the database answers, for /healthz.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Backup writes a consistent copy of the SQLite database to path while
+// boai keeps running (VACUUM INTO reads one snapshot).
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Dialect != SQLite {
+		return errors.New("backup: use pg_dump for PostgreSQL")
+	}
+	_, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// q rewrites the portable "?" placeholders for the dialect. Queries in this
+// package never put a literal "?" inside a string.
+func (db *DB) q(query string) string {
+	if db.Dialect != Postgres {
+		return query
+	}
+	if v, ok := db.rebinds.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	db.rebinds.Store(query, b.String())
+	return b.String()
+}
+
+// Tx is a write transaction: the batch a group commit runs in.
+type Tx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.db.q(query), args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.db.q(query), args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.db.q(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (t *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.q(query), args...)
+}
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.q(query), args...)
+}
+
+// micros and fromMicros convert times to the stored form: unix microseconds.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us)
+}
+
+func nullMicros(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromMicros(n.Int64)
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// ExecForTest runs a raw statement on the writer, outside any record's
+// rules; tests use it to prove the database itself refuses tampering.
+func (db *DB) ExecForTest(ctx context.Context, query string) error {
+	_, err := db.write.ExecContext(ctx, query)
+	return err
+}

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"boai"
+	"boai/internal/audit"
+	"boai/internal/donation"
+	"boai/internal/money"
+)
+
+// CertPrefix starts every certificate number; set from the configuration.
+var CertPrefix = "HZ"
+
+// CertLocation is the time zone certificate numbers take their date from.
+var CertLocation = time.FixedZone("CST", 8*3600)
+
+const donationCols = `d.id, d.cert_no, d.kind, COALESCE(d.reverses_id, 0), COALESCE(r.id, 0), d.branch_id, b.name,
+	d.donor_kind, d.donor_name, d.donor_phone, d.donor_id_number, d.anonymous, d.amount_fen, d.channel, d.received_at,
+	d.designation_kind, d.designation_target, d.message, COALESCE(d.external_ref, ''), COALESCE(d.idem_key, ''),
+	d.fingerprint, d.reason, d.source, COALESCE(d.import_id, 0), d.created_by, d.created_at`
+
+const donationFrom = ` FROM donations d JOIN branches b ON b.id = d.branch_id LEFT JOIN donations r ON r.reverses_id = d.id`
+
+func scanDonation(s interface{ Scan(...any) error }) (*donation.Donation, error) {
+	var d donation.Donation
+	var received, created int64
+	err := s.Scan(&d.ID, &d.CertNo, &d.Kind, &d.ReversesID, &d.ReversedBy, &d.BranchID, &d.BranchName,
+		&d.Donor.Kind, &d.Donor.Name, &d.Donor.Phone, &d.Donor.IDNumber, &d.Donor.Anonymous, &d.AmountFen, &d.Channel, &received,
+		&d.Designation.Kind, &d.Designation.Target, &d.Message, &d.ExternalRef, &d.IdemKey,
+		&d.Fingerprint, &d.Reason, &d.Source, &d.ImportID, &d.CreatedBy, &created)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, boai.Errorf(boai.ENOTFOUND, "捐赠记录不存在 / donation not found")
+		}
+		return nil, fmt.Errorf("scan donation: %w", err)
+	}
+	d.ReceivedAt, d.CreatedAt = fromMicros(received), fromMicros(created)
+	return &d, nil
+}
+
+// donationSnapshot is the audit trail's copy of a donation.
+func donationSnapshot(d *donation.Donation) map[string]any {
+	return map[string]any{
+		"cert_no": d.CertNo, "kind": d.Kind, "reverses_id": d.ReversesID, "branch_id": d.BranchID,
+		"donor": d.Donor, "amount_fen": d.AmountFen, "channel": d.Channel, "received_at": d.ReceivedAt.UTC().Format(time.RFC3339),
+		"designation": d.Designation, "fund": d.Designation.FundLabel(), "message": d.Message,
+		"external_ref": d.ExternalRef, "idempotency_key": d.IdemKey, "reason": d.Reason, "source": d.Source,
+	}
+}
+
+// CreateDonation records a validated donation with its audit entry. It is
+// idempotent: when a donation with the same external reference or
+// idempotency key exists, d is replaced by it and created is false, unless
+// the content differs, which is a conflict. Concurrent retries are safe:
+// the unique indexes decide, inside the transaction.
+func (db *DB) CreateDonation(ctx context.Context, a audit.Actor, d *donation.Donation) (created bool, err error) {
+	if err := d.Validate(db.Now()); err != nil {
+		return false, err
+	}
+	d.Kind = donation.KindDonation
+	d.CreatedBy = a.Username
+	in := *d
+	err = db.Write(ctx, func(tx *Tx) error {
+		*d = in
+		var err error
+		created, err = tx.createDonation(ctx, a, d)
+		return err
+	})
+	return created, err
+}
+
+func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Donation) (bool, error) {
+	if d.CertNo == "" {
+		d.CertNo = donation.NewCertNo(CertPrefix, d.ReceivedAt, CertLocation)
+	}
+	d.CreatedAt = t.db.Now()
+	var id int64
+	err := t.queryRow(ctx, `INSERT INTO donations (cert_no, kind, reverses_id, branch_id, donor_kind, donor_name, donor_phone,
+		donor_phone_last4, donor_id_number, anonymous, amount_fen, channel, received_at, designation_kind, designation_target,
+		fund_label, message, external_ref, idem_key, fingerprint, reason, source, import_id, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING RETURNING id`,
+		d.CertNo, d.Kind, nullID(d.ReversesID), d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone,
+		d.Donor.PhoneLast4(), d.Donor.IDNumber, d.Donor.Anonymous, d.AmountFen, d.Channel, micros(d.ReceivedAt),
+		d.Designation.Kind, d.Designation.Target, d.Designation.FundLabel(), d.Message, nullString(d.ExternalRef),
+		nullString(d.IdemKey), d.Fingerprint, d.Reason, d.Source, nullID(d.ImportID), d.CreatedBy, micros(d.CreatedAt)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		// A unique key is taken: this is a retry, or a clash.
+		existing, err := scanDonation(t.queryRow(ctx, "SELECT "+donationCols+donationFrom+
+			" WHERE (d.external_ref = ? AND ? <> '') OR (d.idem_key = ? AND ? <> '')",
+			d.ExternalRef, d.ExternalRef, d.IdemKey, d.IdemKey))
+		if boai.ErrorCode(err) == boai.ENOTFOUND {
+			return false, fmt.Errorf("donation insert conflicted on no known key (certificate number %s)", d.CertNo)
+		} else if err != nil {
+			return false, err
+		}
+		if existing.Fingerprint != d.Fingerprint {
+			return false, &boai.Error{Code: boai.ECONFLICT,
+				Message: fmt.Sprintf("该流水号/幂等键已用于另一笔不同的捐赠（%s）/ this key was already used for a different donation", existing.CertNo)}
+		}
+		*d = *existing
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("insert donation: %w", err)
+	}
+	d.ID = id
+	return true, t.audit(ctx, a, "donation."+d.Kind, "donation", id, nil, donationSnapshot(d))
+}
+
+// ReverseDonation corrects a donation: it is never edited or deleted, a
+// reversing record with the negative amount and a reason cancels it. The
+// corrected donation, if any, is then recorded anew.
+func (db *DB) ReverseDonation(ctx context.Context, a audit.Actor, id int64, reason string) (*donation.Donation, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, boai.Errorf(boai.EINVALID, "请写明冲正原因 / a reason is required")
+	}
+	if len([]rune(reason)) > 500 {
+		return nil, boai.Errorf(boai.EINVALID, "原因过长 / reason too long")
+	}
+	var rev *donation.Donation
+	err := db.Write(ctx, func(tx *Tx) error {
+		orig, err := scanDonation(tx.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.id = ?", id))
+		if err != nil {
+			return err
+		}
+		switch {
+		case orig.Kind != donation.KindDonation:
+			return boai.Errorf(boai.EINVALID, "冲正记录不能再冲正 / a reversal cannot be reversed")
+		case orig.ReversedBy != 0:
+			return boai.Errorf(boai.ECONFLICT, "该捐赠已冲正 / this donation is already reversed")
+		}
+		rev = &donation.Donation{
+			CertNo: orig.CertNo + "-R", Kind: donation.KindReversal, ReversesID: orig.ID, BranchID: orig.BranchID,
+			Donor: orig.Donor, AmountFen: -orig.AmountFen, Channel: orig.Channel, ReceivedAt: db.Now(),
+			Designation: orig.Designation, Reason: reason, Source: donation.SourceForm, CreatedBy: a.Username,
+			Fingerprint: orig.Fingerprint,
+		}
+		_, err = tx.createDonation(ctx, a, rev)
+		return err
+	})
+	return rev, err
+}
+
+// Donation returns one donation (or reversal).
+func (db *DB) Donation(ctx context.Context, id int64) (*donation.Donation, error) {
+	return scanDonation(db.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.id = ?", id))
+}
+
+// DonationByCert returns the donation with a certificate number.
+func (db *DB) DonationByCert(ctx context.Context, certNo string) (*donation.Donation, error) {
+	return scanDonation(db.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.cert_no = ?", certNo))
+}
+
+// Reversal returns the record that reverses donation id.
+func (db *DB) Reversal(ctx context.Context, id int64) (*donation.Donation, error) {
+	return scanDonation(db.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.reverses_id = ?", id))
+}
+
+// DonorLookup finds a donor's own donations by exact name and the last four
+// digits of their phone number, for the public self-service page.
+func (db *DB) DonorLookup(ctx context.Context, name, last4 string) ([]donation.Donation, error) {
+	return db.listDonations(ctx, " WHERE d.donor_name = ? AND d.donor_phone_last4 = ? AND d.kind = 'donation' ORDER BY d.received_at DESC LIMIT 100",
+		strings.TrimSpace(name), last4)
+}
+
+// DonationFilter selects donations for the staff list.
+type DonationFilter struct {
+	Branch      int64  // 0: all (the caller applies the user's scope)
+	Query       string // donor name, certificate number or external reference
+	Channel     donation.Channel
+	Designation donation.DesignationKind
+	Kind        string
+	From, To    time.Time // received, To exclusive
+	Offset      int
+	Limit       int
+}
+
+func (f DonationFilter) where() (string, []any) {
+	var where []string
+	var args []any
+	if f.Branch != 0 {
+		where, args = append(where, "d.branch_id = ?"), append(args, f.Branch)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "(d.donor_name LIKE ? OR d.cert_no = ? OR d.external_ref = ?)")
+		args = append(args, "%"+escapeLike(q)+"%", strings.ToUpper(q), q)
+	}
+	if f.Channel != "" {
+		where, args = append(where, "d.channel = ?"), append(args, f.Channel)
+	}
+	if f.Designation != "" {
+		where, args = append(where, "d.designation_kind = ?"), append(args, f.Designation)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "d.kind = ?"), append(args, f.Kind)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "d.received_at >= ?"), append(args, micros(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "d.received_at < ?"), append(args, micros(f.To))
+	}
+	if len(where) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}
+
+// Donations lists donations newest first, with the count and net sum of
+// everything the filter matches.
+func (db *DB) Donations(ctx context.Context, f DonationFilter) ([]donation.Donation, int, money.Fen, error) {
+	cond, args := f.where()
+	var total int
+	var sum money.Fen
+	if err := db.queryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(d.amount_fen), 0) FROM donations d"+cond, args...).Scan(&total, &sum); err != nil {
+		return nil, 0, 0, fmt.Errorf("count donations: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 50
+	}
+	list, err := db.listDonations(ctx, cond+" ORDER BY d.received_at DESC, d.id DESC LIMIT ? OFFSET ?", append(args, limit, f.Offset)...)
+	return list, total, sum, err
+}
+
+func (db *DB) listDonations(ctx context.Context, tail string, args ...any) ([]donation.Donation, error) {
+	rows, err := db.query(ctx, "SELECT "+donationCols+donationFrom+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list donations: %w", err)
+	}
+	defer rows.Close()
+	var out []donation.Donation
+	for rows.Next() {
+		d, err := scanDonation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"boai"
+)
+
+// Group commit. Every write goes through a writer loop that takes all the
+// writes waiting at that moment and commits them in one transaction, so one
+// fsync acknowledges a whole batch: durable and fast at once. A write's
+// function may run twice (when its batch fails it is retried alone), so it
+// must set its results afresh on each run.
+
+const maxBatch = 256
+
+type writeReq struct {
+	ctx   context.Context
+	fn    func(*Tx) error
+	alone bool // long writes (imports) take the writer to themselves
+	done  chan error
+}
+
+// Write runs fn in a write transaction and returns once it is durably
+// committed, or with the error that stopped it. fn must check everything
+// before it writes: returning an error rolls back its own writes only when
+// it runs alone, so in a batch an error makes the batch run again with
+// every write on its own.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	return db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// WriteAlone is Write for a long transaction that should not share its
+// batch, such as committing a 100,000-row import.
+func (db *DB) WriteAlone(ctx context.Context, fn func(*Tx) error) error {
+	return db.submit(&writeReq{ctx: ctx, fn: fn, alone: true, done: make(chan error, 1)})
+}
+
+func (db *DB) submit(r *writeReq) error {
+	select {
+	case db.queue <- r:
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	case <-db.stop:
+		return errors.New("store closed")
+	}
+	// Once queued the write will run (unless its context ends before its
+	// turn); wait for the outcome even if the caller gives up, so an
+	// acknowledged write is never reported as failed.
+	return <-r.done
+}
+
+func (db *DB) writeLoop() {
+	defer db.wg.Done()
+	batch := make([]*writeReq, 0, maxBatch)
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.queue:
+		case <-db.stop:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case r := <-db.queue:
+					db.runBatch([]*writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+		if !first.alone {
+		fill:
+			for len(batch) < maxBatch {
+				select {
+				case r := <-db.queue:
+					if r.alone {
+						db.runBatch(batch)
+						batch = batch[:0]
+						db.runBatch([]*writeReq{r})
+						break fill
+					}
+					batch = append(batch, r)
+				default:
+					break fill
+				}
+			}
+		}
+		if len(batch) > 0 {
+			db.runBatch(batch)
+		}
+	}
+}
+
+func (db *DB) runBatch(batch []*writeReq) {
+	live := batch[:0:0]
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- err
+			continue
+		}
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return
+	}
+	if len(live) == 1 {
+		live[0].done <- db.runTx(live[0].ctx, live[0].fn)
+		return
+	}
+	// The batch's context is not any one request's: a caller that goes
+	// away must not roll back the others' writes.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := db.runTx(ctx, func(tx *Tx) error {
+		for _, r := range live {
+			if err := r.fn(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		for _, r := range live {
+			r.done <- nil
+		}
+		return
+	}
+	// One write failed (or the commit did): run each on its own, so the
+	// failure is reported to its owner only.
+	for _, r := range live {
+		r.done <- db.runTx(r.ctx, r.fn)
+	}
+}
+
+func (db *DB) runTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{db: db, tx: sqlTx}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			slog.Error("write panicked", "panic", p)
+			err = &boai.Error{Code: boai.EINTERNAL, Message: "internal error", Err: fmt.Errorf("panic: %v", p)}
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
