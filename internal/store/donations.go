@@ -227,9 +227,10 @@ func (db *DB) Donations(ctx context.Context, f DonationFilter) ([]donation.Donat
 		return nil, 0, 0, fmt.Errorf("count donations: %w", err)
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
+	if limit <= 0 {
 		limit = 50
 	}
+	limit = min(limit, 100_000)
 	list, err := db.listDonations(ctx, cond+" ORDER BY d.received_at DESC, d.id DESC LIMIT ? OFFSET ?", append(args, limit, f.Offset)...)
 	return list, total, sum, err
 }

@@ -5,10 +5,6 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -68,7 +64,7 @@ func OpenSQLite(t testing.TB) *store.DB {
 // when the test ends.
 func OpenPostgres(t testing.TB) *store.DB {
 	t.Helper()
-	dsn, schema, err := FreshSchema(PostgresDSN(t))
+	dsn, schema, err := store.FreshSchema(PostgresDSN(t), "boai_test_")
 	if err != nil {
 		t.Fatalf("postgres schema: %v", err)
 	}
@@ -78,41 +74,7 @@ func OpenPostgres(t testing.TB) *store.DB {
 	}
 	t.Cleanup(func() {
 		db.Close()
-		DropSchema(PostgresDSN(t), schema)
+		store.DropSchema(PostgresDSN(t), schema)
 	})
 	return db
-}
-
-// FreshSchema creates an empty schema on the server at dsn and returns a
-// DSN that uses it.
-func FreshSchema(dsn string) (string, string, error) {
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "boai_test_" + hex.EncodeToString(b)
-	conn, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return "", "", err
-	}
-	defer conn.Close()
-	if _, err := conn.Exec("CREATE SCHEMA " + schema); err != nil {
-		return "", "", err
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "", "", err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), schema, nil
-}
-
-// DropSchema removes a schema made by FreshSchema.
-func DropSchema(dsn, schema string) {
-	conn, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	conn.Exec("DROP SCHEMA " + schema + " CASCADE")
 }

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"boai/internal/web"
+)
+
+// Config is boai's whole configuration: defaults, then environment, then
+// flags.
+type Config struct {
+	Addr          string
+	Data          string
+	DB            string // postgres:// URL; empty for SQLite in Data
+	BaseURL       string
+	Society       string
+	SocietyEn     string
+	CertPrefix    string
+	Timezone      string
+	SecureCookies bool
+	LookupRate    float64
+}
+
+func defaultConfig() Config {
+	return Config{
+		Addr: ":8080", Data: "./boai-data", Society: "杭州市红十字会", SocietyEn: "Hangzhou Red Cross Society",
+		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10,
+	}
+}
+
+// env overrides c from BOAI_* variables.
+func (c *Config) env() {
+	str := func(name string, dst *string) {
+		if v, ok := os.LookupEnv(name); ok {
+			*dst = v
+		}
+	}
+	str("BOAI_ADDR", &c.Addr)
+	str("BOAI_DATA", &c.Data)
+	str("BOAI_DB", &c.DB)
+	str("BOAI_BASE_URL", &c.BaseURL)
+	str("BOAI_SOCIETY", &c.Society)
+	str("BOAI_SOCIETY_EN", &c.SocietyEn)
+	str("BOAI_CERT_PREFIX", &c.CertPrefix)
+	str("BOAI_TZ", &c.Timezone)
+	if v, err := strconv.ParseBool(os.Getenv("BOAI_SECURE_COOKIES")); err == nil {
+		c.SecureCookies = v
+	}
+}
+
+// flags registers the flags every subcommand shares.
+func (c *Config) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", c.Data, "data directory: SQLite database, generated files (env BOAI_DATA)")
+	fs.StringVar(&c.DB, "db", c.DB, "PostgreSQL URL, e.g. postgres://user@host/db; empty for the embedded SQLite (env BOAI_DB)")
+	fs.StringVar(&c.Timezone, "tz", c.Timezone, "the society's time zone (env BOAI_TZ)")
+}
+
+func (c *Config) serveFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env BOAI_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL for QR codes and links; default http://localhost<addr> (env BOAI_BASE_URL)")
+	fs.StringVar(&c.Society, "society", c.Society, "the society's name (env BOAI_SOCIETY)")
+	fs.StringVar(&c.CertPrefix, "cert-prefix", c.CertPrefix, "certificate number prefix (env BOAI_CERT_PREFIX)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure; set behind HTTPS (env BOAI_SECURE_COOKIES)")
+}
+
+// dsn is what store.Open takes: the PostgreSQL URL or the SQLite file.
+func (c *Config) dsn() (string, error) {
+	if c.DB != "" {
+		return c.DB, nil
+	}
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return "", fmt.Errorf("data directory: %w", err)
+	}
+	return filepath.Join(c.Data, "boai.db"), nil
+}
+
+func (c *Config) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", c.Timezone, err)
+	}
+	return loc, nil
+}
+
+func (c *Config) web(loc *time.Location) web.Config {
+	base := c.BaseURL
+	if base == "" {
+		host := c.Addr
+		if len(host) > 0 && host[0] == ':' {
+			host = "localhost" + host
+		}
+		base = "http://" + host
+	}
+	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
+		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate}
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	_ "time/tzdata" // Asia/Shanghai even where the system has no zone files
+
+	"boai/internal/demo"
+	"boai/internal/jobs"
+	"boai/internal/store"
+	"boai/internal/web"
+)
+
+const usage = `boai — a city Red Cross society's donation platform
+
+Usage:
+  boai serve [--demo] [--addr :8080] [--data ./boai-data] [--db postgres://…]
+  boai migrate
+  boai user add NAME --role ROLE [--branch CODE] [--display-name N]   (password read from stdin)
+  boai user passwd NAME                                                (password read from stdin)
+  boai user token NAME [--label L]                                     (prints a new API token)
+  boai import donations FILE [--branch CODE] [--designation D] [--commit]
+  boai backup FILE
+  boai bench intake [--clients 64] [--duration 10s] [--db postgres://…]
+
+Run "boai COMMAND -h" for a command's flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	cfg := defaultConfig()
+	cfg.env()
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, rest, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, cfg, rest, stdout)
+	case "user":
+		return userCmd(ctx, cfg, rest, os.Stdin, stdout)
+	case "import":
+		return importCmd(ctx, cfg, rest, stdout)
+	case "backup":
+		return backup(ctx, cfg, rest, stdout)
+	case "bench":
+		return benchCmd(ctx, cfg, rest, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// open opens the configured database and applies the society's settings.
+func open(ctx context.Context, cfg Config) (*store.DB, error) {
+	dsn, err := cfg.dsn()
+	if err != nil {
+		return nil, err
+	}
+	loc, err := cfg.location()
+	if err != nil {
+		return nil, err
+	}
+	store.CertPrefix, store.CertLocation = cfg.CertPrefix, loc
+	return store.Open(ctx, dsn)
+}
+
+func migrate(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	cfg.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(stdout, "database is up to date")
+	return nil
+}
+
+func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg.flags(fs)
+	cfg.serveFlags(fs)
+	withDemo := fs.Bool("demo", false, "on an empty database, create the demo society, accounts and donations")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	loc, _ := cfg.location()
+	if *withDemo {
+		created, err := demo.Seed(ctx, db, time.Now(), 2000)
+		if err != nil {
+			return err
+		}
+		if created {
+			fmt.Fprintln(stdout, "demo society created: 杭州市红十字会, 7 branches, 2,000 donations")
+		}
+		fmt.Fprintln(stdout, "demo accounts (username / password / role):")
+		for _, a := range demo.Accounts {
+			fmt.Fprintf(stdout, "  %-11s %-22s %s\n", a.Username, a.Password, a.Role)
+		}
+	}
+	metrics := web.NewMetrics()
+	srv, err := web.NewServer(db, cfg.web(loc), log, metrics)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	runner := &jobs.Runner{Claims: db, Owner: fmt.Sprintf("%s/%d", host, os.Getpid()), Log: log, Now: time.Now}
+	jobCtx, stopJobs := context.WithCancel(context.Background())
+	runner.Start(jobCtx, jobs.Job{Name: "purge-sessions", Every: time.Hour, Run: func(ctx context.Context) error {
+		_, err := db.PurgeExpired(ctx)
+		return err
+	}})
+	defer func() { stopJobs(); runner.Wait() }()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "boai serving %s on http://%s (database: %s)\n", cfg.Society, displayAddr(ln.Addr()), db.Dialect)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = hs.Shutdown(shut)
+	srv.Wait()
+	return err
+}
+
+func displayAddr(a net.Addr) string {
+	s := a.String()
+	if strings.HasPrefix(s, "[::]:") {
+		return "localhost:" + strings.TrimPrefix(s, "[::]:")
+	}
+	return strings.Replace(s, "0.0.0.0", "localhost", 1)
+}
+
+func backup(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	cfg.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: boai backup FILE")
+	}
+	if _, err := os.Stat(fs.Arg(0)); err == nil {
+		return fmt.Errorf("%s exists; choose a new file", fs.Arg(0))
+	}
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+	return nil
+}

@@ -1,0 +1,204 @@
+// Package demo fills an empty database with a believable city society:
+// Hangzhou and its branches, an account for every role, and two months
+// of money donations, so every page has something to show.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"boai/internal/audit"
+	"boai/internal/auth"
+	"boai/internal/donation"
+	"boai/internal/money"
+	"boai/internal/org"
+	"boai/internal/store"
+)
+
+// Account is a demo login, printed at start.
+type Account struct {
+	Username, Password string
+	Role               auth.Role
+	Branch             string
+}
+
+var branches = []org.Branch{
+	{Code: "HZ-SC", Name: "上城区红十字会", NameEn: "Shangcheng District Red Cross"},
+	{Code: "HZ-GS", Name: "拱墅区红十字会", NameEn: "Gongshu District Red Cross"},
+	{Code: "HZ-XH", Name: "西湖区红十字会", NameEn: "Xihu District Red Cross"},
+	{Code: "HZ-BJ", Name: "滨江区红十字会", NameEn: "Binjiang District Red Cross"},
+	{Code: "HZ-XS", Name: "萧山区红十字会", NameEn: "Xiaoshan District Red Cross"},
+	{Code: "HZ-CA", Name: "淳安县红十字会", NameEn: "Chun'an County Red Cross"},
+	{Code: "HZ-JD", Name: "建德市红十字会", NameEn: "Jiande City Red Cross"},
+}
+
+// Accounts are the demo logins: one per role.
+var Accounts = []Account{
+	{"admin", "boai-demo-admin", auth.Admin, "HZ"},
+	{"clerk", "boai-demo-clerk", auth.Clerk, "HZ"},
+	{"warehouse", "boai-demo-warehouse", auth.Warehouse, "HZ"},
+	{"approver", "boai-demo-approver", auth.Approver, "HZ"},
+	{"finance", "boai-demo-finance", auth.Finance, "HZ"},
+	{"supervisor", "boai-demo-supervisor", auth.Supervisor, "HZ"},
+	{"xihu", "boai-demo-xihu", auth.Branch, "HZ-XH"},
+}
+
+var displayNames = map[string]string{
+	"admin": "系统管理员", "clerk": "王丽", "warehouse": "陈强", "approver": "李建国",
+	"finance": "周敏", "supervisor": "赵纪检", "xihu": "西湖区·刘芳",
+}
+
+// Seed creates the demo society unless the database already has one, and
+// reports whether it did. Running it again keeps what is there.
+func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error) {
+	if _, err := db.BranchByCode(ctx, "HZ"); err == nil {
+		return false, nil
+	}
+	a := audit.System
+	city := &org.Branch{Code: "HZ", Name: "杭州市红十字会", NameEn: "Hangzhou Red Cross Society"}
+	if err := db.CreateBranch(ctx, a, city); err != nil {
+		return false, fmt.Errorf("demo city: %w", err)
+	}
+	ids := map[string]int64{"HZ": city.ID}
+	all := []int64{city.ID}
+	for _, b := range branches {
+		b.ParentID = city.ID
+		if err := db.CreateBranch(ctx, a, &b); err != nil {
+			return false, fmt.Errorf("demo branch %s: %w", b.Code, err)
+		}
+		ids[b.Code] = b.ID
+		all = append(all, b.ID)
+	}
+	for _, acc := range Accounts {
+		u := &auth.User{Username: acc.Username, DisplayName: displayNames[acc.Username], Role: acc.Role, BranchID: ids[acc.Branch]}
+		if err := db.CreateUser(ctx, a, u, acc.Password); err != nil {
+			return false, fmt.Errorf("demo user %s: %w", acc.Username, err)
+		}
+	}
+	return true, Donations(ctx, db, now, n, all, 2026)
+}
+
+// Donations records n donations over the 60 days before now, spread over
+// the branches, from a fixed seed so every demo looks the same.
+func Donations(ctx context.Context, db *store.DB, now time.Time, n int, branchIDs []int64, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	ds := make([]*donation.Donation, n)
+	for i := range ds {
+		ds[i] = randomDonation(rng, now, branchIDs, i)
+	}
+	// Concurrent writers let group commit batch the inserts.
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	work := make(chan *donation.Donation)
+	a := audit.Actor{Username: "demo", Role: "system", Via: "system"}
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range work {
+				if _, err := db.CreateDonation(ctx, a, d); err != nil {
+					select {
+					case errs <- fmt.Errorf("demo donation: %w", err):
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, d := range ds {
+		work <- d
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+var (
+	surnames  = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+	given     = []rune("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志文玲红梅斌宇浩凯欣怡晨阳佳琪子涵梓轩雨桐思远嘉诚")
+	companies = []string{"杭州%s科技有限公司", "浙江%s集团有限公司", "杭州%s网络科技有限公司", "%s控股集团股份有限公司",
+		"杭州%s医药有限公司", "浙江%s建设有限公司", "杭州%s贸易有限公司", "%s商会", "杭州市%s企业家协会", "浙江%s实业有限公司"}
+	brands       = []string{"华信", "恒达", "海康", "新安", "钱江", "之江", "万向", "西子", "天目", "富春", "吉利", "娃哈哈", "蓝天", "远东", "金都", "绿城", "同仁", "博大", "瑞丰", "中天"}
+	purposes     = []string{"新冠肺炎疫情防控", "扶贫济困", "应急救灾", "助学"}
+	institutions = []string{"浙江大学医学院附属第一医院", "杭州市西溪医院", "杭州市第一人民医院", "浙江省人民医院", "杭州市疾病预防控制中心"}
+	regions      = []string{"淳安县", "建德市", "湖北省武汉市", "桐庐县"}
+	projects     = []string{"博爱家园", "红十字救护培训", "博爱助学·结对助学", "AED 配置"}
+	messages     = []string{"", "", "", "武汉加油！", "众志成城，共克时艰", "一点心意", "致敬一线医护人员", "中国加油", "愿早日战胜疫情"}
+)
+
+func randomDonation(rng *rand.Rand, now time.Time, branchIDs []int64, i int) *donation.Donation {
+	// More gifts in recent weeks, as after an appeal.
+	age := time.Duration(rng.Float64()*rng.Float64()*60*24) * time.Hour
+	received := now.Add(-age - time.Duration(rng.IntN(3600))*time.Second).Truncate(time.Second)
+	d := &donation.Donation{ReceivedAt: received, Source: donation.SourceDemo}
+	switch r := rng.IntN(100); {
+	case r < 12: // anonymous
+		d.Donor = donation.Donor{Kind: donation.Person, Name: personName(rng), Anonymous: true}
+		d.AmountFen = money.Fen(yuanAmount(rng, 10, 20000))
+	case r < 30: // organisation
+		d.Donor = donation.Donor{Kind: donation.Organization, Name: fmt.Sprintf(companies[rng.IntN(len(companies))], brands[rng.IntN(len(brands))])}
+		d.AmountFen = money.Fen(yuanAmount(rng, 5000, 2_000_000))
+	default:
+		d.Donor = donation.Donor{Kind: donation.Person, Name: personName(rng), Phone: fmt.Sprintf("1%d%09d", 3+rng.IntN(7), rng.IntN(1_000_000_000))}
+		d.AmountFen = money.Fen(yuanAmount(rng, 10, 10000))
+	}
+	d.Channel = donation.Channels[[]int{0, 1, 2, 2, 2, 3, 3, 4, 5, 0}[rng.IntN(10)]]
+	switch r := rng.IntN(100); {
+	case r < 55:
+		d.Designation = donation.Designation{Kind: donation.Undesignated}
+	case r < 75:
+		d.Designation = donation.Designation{Kind: donation.Purpose, Target: purposes[rng.IntN(len(purposes))]}
+	case r < 87:
+		d.Designation = donation.Designation{Kind: donation.Institution, Target: institutions[rng.IntN(len(institutions))]}
+	case r < 94:
+		d.Designation = donation.Designation{Kind: donation.Region, Target: regions[rng.IntN(len(regions))]}
+	default:
+		d.Designation = donation.Designation{Kind: donation.Project, Target: projects[rng.IntN(len(projects))]}
+	}
+	// Most money arrives at the city society.
+	if rng.IntN(100) < 55 {
+		d.BranchID = branchIDs[0]
+	} else {
+		d.BranchID = branchIDs[rng.IntN(len(branchIDs))]
+	}
+	d.Message = messages[rng.IntN(len(messages))]
+	if d.Channel != donation.Cash {
+		d.ExternalRef = fmt.Sprintf("DEMO%s%06d", received.Format("20060102"), i)
+	}
+	return d
+}
+
+func personName(rng *rand.Rand) string {
+	n := 1 + rng.IntN(2)
+	s := string(surnames[rng.IntN(len(surnames))])
+	for range n {
+		s += string(given[rng.IntN(len(given))])
+	}
+	return s
+}
+
+// yuanAmount draws a round-ish amount in fen between lo and hi yuan,
+// skewed to small gifts as real ones are.
+func yuanAmount(rng *rand.Rand, lo, hi int) int64 {
+	f := rng.Float64()
+	y := float64(lo) + (float64(hi)-float64(lo))*f*f*f
+	rounds := []int64{1, 10, 50, 100, 1000}
+	r := rounds[rng.IntN(len(rounds))]
+	v := (int64(y) / r) * r
+	if v < int64(lo) {
+		v = int64(lo)
+	}
+	fen := v * 100
+	if rng.IntN(10) == 0 {
+		fen += int64(rng.IntN(100)) // the odd 88.88
+	}
+	return fen
+}

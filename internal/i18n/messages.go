@@ -1,0 +1,215 @@
+package i18n
+
+var zh = map[string]string{
+	"app.name":    "博爱",
+	"app.tagline": "款物来去，日日公开，人人可查",
+
+	"nav.dashboard": "工作台", "nav.donations": "捐赠记录", "nav.new_donation": "登记捐款", "nav.import": "导入银行流水",
+	"nav.audit": "审计日志", "nav.users": "用户", "nav.branches": "机构", "nav.logout": "退出", "nav.other_lang": "English",
+
+	"home.title": "捐赠信息查询", "home.lead": "每一笔捐赠都有去向，每一张证书都可验证。",
+	"home.lookup": "查询我的捐赠", "home.verify_hint": "扫描捐赠证书上的二维码，即可核验证书真伪。", "home.staff": "工作人员登录",
+
+	"login.title": "工作人员登录", "login.username": "用户名", "login.password": "密码", "login.submit": "登录",
+
+	"verify.title": "捐赠证书核验", "verify.genuine": "证书真实有效", "verify.none": "未找到该证书编号对应的捐赠。",
+
+	"lookup.title": "捐赠信息查询", "lookup.lead": "输入证书编号，或输入捐赠人姓名和手机号后四位，查询您的捐赠及状态。",
+	"lookup.cert": "证书编号", "lookup.or": "或者", "lookup.name": "捐赠人姓名", "lookup.last4": "手机号后四位",
+	"lookup.submit": "查询", "lookup.results": "查询结果", "lookup.none": "没有找到匹配的捐赠记录。",
+	"lookup.too_many": "查询过于频繁，请稍后再试。",
+
+	"error.title": "出错了", "error.back": "返回上一页", "error.home": "首页", "error.internal": "服务器内部错误，请稍后再试。",
+
+	"dashboard.title": "工作台", "dashboard.today": "今日接收捐款", "dashboard.cumulative": "累计接收捐款",
+	"dashboard.count": "%d 笔", "dashboard.trend": "近 60 日捐款趋势", "dashboard.trend_series": "捐款（元）",
+	"dashboard.by_channel": "按渠道", "dashboard.by_designation": "按定向类型", "dashboard.by_branch": "按接收机构",
+
+	"donations.title": "捐赠记录", "donations.export": "导出 Excel", "donations.search": "捐赠人 / 证书编号 / 流水号",
+	"donations.all_branches": "全部机构", "donations.all_channels": "全部渠道", "donations.all_designations": "全部定向类型",
+	"donations.from": "从", "donations.to": "至", "donations.filter": "筛选", "donations.summary": "共 %d 笔，净额 %s",
+
+	"donation.title": "捐赠详情", "donation_new.title": "登记捐款",
+	"donation.download_pdf": "下载证书 PDF", "donation.download_png": "下载证书图片", "donation.verify_page": "公开核验页",
+	"donation.anonymous": "匿名", "donation.public_name": "公开显示为", "donation.phone": "联系电话", "donation.id_number": "证件号码",
+	"donation.private": "（仅内部可见）", "donation.reason": "原因", "donation.source": "录入方式",
+	"donation.reversed_by": "已被冲正：", "donation.reverses": "本记录冲正：",
+	"donation.reverse_title": "冲正", "donation.reverse_hint": "捐赠记录不可修改或删除。如有错误，请填写原因后冲正，再重新登记正确的捐赠。",
+	"donation.reverse": "冲正此笔捐赠", "donation.history": "历史记录",
+	"donation.donor": "捐赠人", "donation.donor_kind": "捐赠人类型", "donation.donor_name": "捐赠人名称",
+	"donation.anonymous_hint": "匿名捐赠（公开时显示为“爱心人士”）",
+	"donation.private_hint":   "电话和证件号码仅用于联系和捐赠人自助查询，绝不公开。",
+	"donation.money":          "捐款信息", "donation.amount_yuan": "金额（元）",
+	"donation.designation_kind": "定向类型", "donation.designation_target": "定向对象",
+	"donation.designation_hint": "非定向捐赠进入一般基金；定向捐赠须写明用途、项目、地区或受赠机构，专款专用。",
+	"donation.submit":           "登记并生成证书",
+
+	"import.title": "导入银行流水", "import_preview.title": "导入预览",
+	"import.lead": "支持 CSV（UTF-8 或 GBK）和 XLSX。系统会自动找到表头，识别收入行；支出行、合计行不会导入。提交前可查看每一行的处理结果。",
+	"import.file": "流水文件", "import.mapping": "列对应关系", "import.mapping_hint": "留空则自动识别。如果银行的表头名称不同，请填写该列在文件中的表头文字。",
+	"import.saved": "已保存的对应关系", "import.auto": "自动识别", "import.save_as": "保存此对应关系为（可选）", "import.upload": "上传并预览",
+	"import.detected": "格式 %s，编码 %s，表头在第 %d 行。", "import.mapping_used": "使用的列对应", "import.adjust": "调整对应关系",
+	"import.accept_total": "可导入金额", "import.commit": "确认导入 %d 笔捐赠", "import.commit_hint": "全部导入或全部不导入；已导入过的流水不会重复导入。",
+	"import.showing": "只显示：%s", "import.show_all": "显示全部", "import.line": "行号", "import.reason": "说明",
+	"import.committing": "正在导入…", "import.committing_elsewhere": "正在由另一台服务器导入，请稍候刷新。",
+	"import.done": "导入完成：新增 %d 笔，跳过 %d 笔，合计 %s。", "import.failed": "上次导入失败，未导入任何数据",
+
+	"audit.title": "审计日志", "audit.all_records": "全部记录类型", "audit.record_id": "记录编号", "audit.summary": "共 %d 条",
+	"audit.role": "角色", "audit.before": "修改前", "audit.after": "修改后",
+
+	"users.title": "用户与令牌", "users.display_name": "姓名", "users.active": "启用", "users.actions": "密码与令牌",
+	"users.save": "保存", "users.new_password": "新密码（至少 10 位）", "users.set_password": "重设密码",
+	"users.token_name": "令牌用途", "users.new_token": "新建 API 令牌", "users.add": "添加用户", "users.tokens": "API 令牌",
+	"users.prefix": "前缀", "users.token_active": "有效", "users.token_revoked": "已撤销", "users.revoke": "撤销",
+	"users.token_once": "新令牌如下。它只显示这一次，请立即妥善保存：",
+
+	"branches.title": "机构", "branches.code": "机构代码", "branches.name": "名称", "branches.name_en": "英文名称",
+	"branches.parent": "上级机构", "branches.add": "添加机构",
+
+	"list.empty": "暂无记录",
+
+	"col.cert_no": "证书编号", "col.received_at": "到账时间", "col.donor": "捐赠人", "col.donor_kind": "捐赠人类型",
+	"col.anonymous": "匿名", "col.amount": "金额", "col.amount_yuan": "金额（元）", "col.amount_fen": "金额（分）",
+	"col.channel": "渠道", "col.fund": "基金 / 定向", "col.designation": "定向类型", "col.branch": "接收机构",
+	"col.external_ref": "外部流水号", "col.status": "状态", "col.message": "附言", "col.count": "笔数",
+	"col.time": "时间", "col.user": "用户", "col.action": "操作", "col.record": "记录",
+
+	"flash.created": "已登记，捐赠证书已生成。", "flash.reversed": "已冲正。", "flash.saved": "已保存。",
+	"flash.revoked": "令牌已撤销。", "flash.logged_out": "您已退出登录。",
+
+	"role.admin": "管理员", "role.clerk": "捐赠录入员", "role.warehouse": "仓库管理员", "role.approver": "审批人",
+	"role.finance": "财务", "role.supervisor": "监督（纪检/审计）", "role.branch": "区县红会工作人员", "role.system": "系统",
+
+	"channel.bank": "银行转账", "channel.online": "网上/扫码", "channel.wechat": "微信支付", "channel.alipay": "支付宝",
+	"channel.cash": "现金", "channel.other": "其他",
+
+	"designation.undesignated": "非定向", "designation.purpose": "定向用途", "designation.project": "定向项目",
+	"designation.region": "定向地区", "designation.institution": "定向受赠机构",
+
+	"donor_kind.person": "个人", "donor_kind.organization": "单位",
+	"status.received": "已到账", "status.reversed": "已冲正", "status.reversal": "冲正记录",
+	"source.form": "网页登记", "source.api": "接口", "source.import": "流水导入", "source.demo": "演示数据",
+
+	"action.donation.donation": "登记捐赠", "action.donation.reversal": "冲正捐赠", "action.user.create": "新建用户",
+	"action.user.update": "修改用户", "action.user.passwd": "重设密码", "action.user.login": "登录", "action.user.logout": "退出",
+	"action.token.create": "新建令牌", "action.token.revoke": "撤销令牌", "action.branch.create": "新建机构",
+	"action.branch.update": "修改机构", "action.import.upload": "上传流水", "action.import.commit": "提交导入",
+	"action.import.mapping": "保存列对应",
+
+	"entity.donation": "捐赠", "entity.user": "用户", "entity.branch": "机构", "entity.api_token": "API 令牌",
+	"entity.import": "导入", "entity.import_mapping": "列对应",
+
+	"verdict.accept": "可导入", "verdict.imported": "已导入过", "verdict.invalid": "无效", "verdict.debit": "支出（不导入）",
+	"verdict.total": "合计行", "verdict.duplicate": "文件内重复",
+
+	"field.date": "交易日期", "field.time": "交易时间", "field.counterparty": "对方户名", "field.account": "对方账号",
+	"field.credit": "收入金额", "field.debit": "支出金额", "field.amount": "交易金额（单列）", "field.summary": "摘要",
+	"field.purpose": "附言/用途", "field.serial": "流水号",
+}
+
+var en = map[string]string{
+	"app.name":    "Boai",
+	"app.tagline": "Every gift traced, published daily, open to all",
+
+	"nav.dashboard": "Dashboard", "nav.donations": "Donations", "nav.new_donation": "Record donation", "nav.import": "Import statement",
+	"nav.audit": "Audit trail", "nav.users": "Users", "nav.branches": "Branches", "nav.logout": "Log out", "nav.other_lang": "中文",
+
+	"home.title": "Donation look-up", "home.lead": "Every gift has a destination, every certificate can be verified.",
+	"home.lookup": "Find my donations", "home.verify_hint": "Scan the QR code on a donation certificate to verify it.", "home.staff": "Staff login",
+
+	"login.title": "Staff login", "login.username": "Username", "login.password": "Password", "login.submit": "Log in",
+
+	"verify.title": "Certificate verification", "verify.genuine": "This certificate is genuine", "verify.none": "No donation matches this certificate number.",
+
+	"lookup.title": "Donation look-up", "lookup.lead": "Enter your certificate number, or your name and the last four digits of your phone, to see your donations and their status.",
+	"lookup.cert": "Certificate number", "lookup.or": "or", "lookup.name": "Donor name", "lookup.last4": "Last 4 digits of phone",
+	"lookup.submit": "Look up", "lookup.results": "Results", "lookup.none": "No matching donation found.",
+	"lookup.too_many": "Too many look-ups; please try again shortly.",
+
+	"error.title": "Something went wrong", "error.back": "Back", "error.home": "Home", "error.internal": "Internal error; please try again later.",
+
+	"dashboard.title": "Dashboard", "dashboard.today": "Received today", "dashboard.cumulative": "Received in total",
+	"dashboard.count": "%d donations", "dashboard.trend": "Donations, last 60 days", "dashboard.trend_series": "Donations (yuan)",
+	"dashboard.by_channel": "By channel", "dashboard.by_designation": "By designation", "dashboard.by_branch": "By receiving branch",
+
+	"donations.title": "Donations", "donations.export": "Export Excel", "donations.search": "Donor / certificate / reference",
+	"donations.all_branches": "All branches", "donations.all_channels": "All channels", "donations.all_designations": "All designations",
+	"donations.from": "From", "donations.to": "To", "donations.filter": "Filter", "donations.summary": "%d records, net %s",
+
+	"donation.title": "Donation", "donation_new.title": "Record a donation",
+	"donation.download_pdf": "Certificate PDF", "donation.download_png": "Certificate image", "donation.verify_page": "Public verification page",
+	"donation.anonymous": "anonymous", "donation.public_name": "Shown in public as", "donation.phone": "Phone", "donation.id_number": "ID number",
+	"donation.private": "(internal only)", "donation.reason": "Reason", "donation.source": "Recorded via",
+	"donation.reversed_by": "Reversed by:", "donation.reverses": "This record reverses:",
+	"donation.reverse_title": "Reverse", "donation.reverse_hint": "Donations are never edited or deleted. To correct a mistake, reverse this one with a reason, then record the correct donation.",
+	"donation.reverse": "Reverse this donation", "donation.history": "History",
+	"donation.donor": "Donor", "donation.donor_kind": "Donor type", "donation.donor_name": "Donor name",
+	"donation.anonymous_hint": "Anonymous (shown in public as 爱心人士, “a kind donor”)",
+	"donation.private_hint":   "Phone and ID number are used only to contact the donor and for their own look-up; never published.",
+	"donation.money":          "Money", "donation.amount_yuan": "Amount (yuan)",
+	"donation.designation_kind": "Designation", "donation.designation_target": "Designated to",
+	"donation.designation_hint": "Undesignated gifts go to the general fund; designated gifts name a purpose, project, region or institution and are spent only on it.",
+	"donation.submit":           "Record and issue certificate",
+
+	"import.title": "Import bank statement", "import_preview.title": "Import preview",
+	"import.lead": "CSV (UTF-8 or GBK) and XLSX. boai finds the header row and the credit rows; debit and total rows are not imported. You see every row's verdict before committing.",
+	"import.file": "Statement file", "import.mapping": "Column mapping", "import.mapping_hint": "Leave empty to detect. If your bank names a column differently, enter that column's header text.",
+	"import.saved": "Saved mappings", "import.auto": "detect", "import.save_as": "Save this mapping as (optional)", "import.upload": "Upload and preview",
+	"import.detected": "Format %s, encoding %s, header on row %d.", "import.mapping_used": "Columns used", "import.adjust": "Adjust mapping",
+	"import.accept_total": "Amount to import", "import.commit": "Import %d donations", "import.commit_hint": "All or nothing; rows already imported are never imported twice.",
+	"import.showing": "Showing only: %s", "import.show_all": "Show all", "import.line": "Line", "import.reason": "Note",
+	"import.committing": "Importing…", "import.committing_elsewhere": "Another server is importing this file; refresh shortly.",
+	"import.done": "Import finished: %d added, %d skipped, total %s.", "import.failed": "The last attempt failed and imported nothing",
+
+	"audit.title": "Audit trail", "audit.all_records": "All record types", "audit.record_id": "Record id", "audit.summary": "%d entries",
+	"audit.role": "Role", "audit.before": "Before", "audit.after": "After",
+
+	"users.title": "Users and tokens", "users.display_name": "Name", "users.active": "Active", "users.actions": "Password and tokens",
+	"users.save": "Save", "users.new_password": "New password (10+ characters)", "users.set_password": "Set password",
+	"users.token_name": "Token purpose", "users.new_token": "New API token", "users.add": "Add user", "users.tokens": "API tokens",
+	"users.prefix": "Prefix", "users.token_active": "active", "users.token_revoked": "revoked", "users.revoke": "Revoke",
+	"users.token_once": "Here is the new token. It is shown only this once; store it safely now:",
+
+	"branches.title": "Branches", "branches.code": "Code", "branches.name": "Name", "branches.name_en": "English name",
+	"branches.parent": "Parent", "branches.add": "Add branch",
+
+	"list.empty": "Nothing here yet",
+
+	"col.cert_no": "Certificate no.", "col.received_at": "Received", "col.donor": "Donor", "col.donor_kind": "Donor type",
+	"col.anonymous": "Anonymous", "col.amount": "Amount", "col.amount_yuan": "Amount (yuan)", "col.amount_fen": "Amount (fen)",
+	"col.channel": "Channel", "col.fund": "Fund / designation", "col.designation": "Designation", "col.branch": "Receiving branch",
+	"col.external_ref": "External reference", "col.status": "Status", "col.message": "Message", "col.count": "Count",
+	"col.time": "Time", "col.user": "User", "col.action": "Action", "col.record": "Record",
+
+	"flash.created": "Recorded; the donation certificate is ready.", "flash.reversed": "Reversed.", "flash.saved": "Saved.",
+	"flash.revoked": "Token revoked.", "flash.logged_out": "You have logged out.",
+
+	"role.admin": "Administrator", "role.clerk": "Donation clerk", "role.warehouse": "Warehouse keeper", "role.approver": "Approver",
+	"role.finance": "Finance", "role.supervisor": "Supervisor (inspection/audit)", "role.branch": "Branch staff", "role.system": "System",
+
+	"channel.bank": "Bank transfer", "channel.online": "Online / QR", "channel.wechat": "WeChat Pay", "channel.alipay": "Alipay",
+	"channel.cash": "Cash", "channel.other": "Other",
+
+	"designation.undesignated": "Undesignated", "designation.purpose": "Designated purpose", "designation.project": "Designated project",
+	"designation.region": "Designated region", "designation.institution": "Designated institution",
+
+	"donor_kind.person": "Person", "donor_kind.organization": "Organisation",
+	"status.received": "Received", "status.reversed": "Reversed", "status.reversal": "Reversal",
+	"source.form": "Web form", "source.api": "API", "source.import": "Statement import", "source.demo": "Demo data",
+
+	"action.donation.donation": "Recorded donation", "action.donation.reversal": "Reversed donation", "action.user.create": "Created user",
+	"action.user.update": "Updated user", "action.user.passwd": "Set password", "action.user.login": "Logged in", "action.user.logout": "Logged out",
+	"action.token.create": "Created token", "action.token.revoke": "Revoked token", "action.branch.create": "Created branch",
+	"action.branch.update": "Updated branch", "action.import.upload": "Uploaded statement", "action.import.commit": "Committed import",
+	"action.import.mapping": "Saved column mapping",
+
+	"entity.donation": "Donation", "entity.user": "User", "entity.branch": "Branch", "entity.api_token": "API token",
+	"entity.import": "Import", "entity.import_mapping": "Column mapping",
+
+	"verdict.accept": "To import", "verdict.imported": "Already imported", "verdict.invalid": "Invalid", "verdict.debit": "Debit (skipped)",
+	"verdict.total": "Totals row", "verdict.duplicate": "Duplicate in file",
+
+	"field.date": "Date", "field.time": "Time", "field.counterparty": "Counterparty", "field.account": "Counterparty account",
+	"field.credit": "Credit", "field.debit": "Debit", "field.amount": "Amount (single column)", "field.summary": "Summary",
+	"field.purpose": "Message / purpose", "field.serial": "Serial number",
+}

@@ -1,0 +1,51 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strconv"
+
+	"boai/internal/certificate"
+	"boai/internal/donation"
+	"boai/internal/money"
+)
+
+func moneyFen(n int64) money.Fen { return money.Fen(n) }
+
+func (s *Server) certificateFor(d *donation.Donation) certificate.Certificate {
+	return certificate.Certificate{
+		No: d.CertNo, DonorName: d.Donor.CertificateName(), AmountFen: d.AmountFen, Date: d.ReceivedAt.In(s.cfg.Location),
+		Designation: d.Designation.FundLabel(), Society: s.cfg.Society, VerifyURL: s.verifyURL(d.CertNo),
+	}
+}
+
+func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
+	s.serveCertificate(w, r, "application/pdf", ".pdf", certificate.PDF)
+}
+
+func (s *Server) certificatePNG(w http.ResponseWriter, r *http.Request) {
+	s.serveCertificate(w, r, "image/png", ".png", certificate.PNG)
+}
+
+func (s *Server) serveCertificate(w http.ResponseWriter, r *http.Request, ctype, ext string, render func(io.Writer, certificate.Certificate) error) {
+	d, err := s.visibleDonation(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Kind != donation.KindDonation {
+		s.notFound(w, r)
+		return
+	}
+	var buf bytes.Buffer
+	if err := render(&buf, s.certificateFor(d)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Disposition", `attachment; filename="certificate-`+d.CertNo+ext+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = buf.WriteTo(w)
+}

@@ -1,0 +1,273 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"boai"
+	"boai/internal/audit"
+	"boai/internal/auth"
+	"boai/internal/i18n"
+)
+
+const sessionCookie = "boai_session"
+
+// authenticate loads the user from a Bearer token or the session cookie.
+// A bad token is an error at once; a stale cookie just means "not logged in".
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := r.Header.Get("Authorization"); h != "" {
+			secret, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				s.fail(w, r, boai.Errorf(boai.EUNAUTHORIZED, "Authorization 须为 Bearer 令牌 / use a Bearer token"))
+				return
+			}
+			u, err := s.db.TokenUser(r.Context(), strings.TrimSpace(secret))
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			if u, err := s.db.SessionUser(r.Context(), c.Value); err == nil {
+				r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// require lets the request through only for a user whose role may act.
+func (s *Server) require(a auth.Action, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := userFrom(r.Context())
+		if u == nil {
+			if isAPI(r) {
+				s.fail(w, r, boai.Errorf(boai.EUNAUTHORIZED, "需要 API 令牌或登录 / authentication required"))
+				return
+			}
+			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if !u.Can(a) {
+			s.fail(w, r, boai.Errorf(boai.EFORBIDDEN, "您的角色无权执行此操作 / your role may not do this"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// actor describes the current user for the audit trail.
+func actor(r *http.Request) audit.Actor {
+	u := userFrom(r.Context())
+	a := audit.Actor{IP: clientIP(r), Via: "web"}
+	if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		a.Via = "api"
+	}
+	if u != nil {
+		a.UserID, a.Username, a.Role = u.ID, u.Username, string(u.Role)
+	}
+	return a
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// status maps error codes to HTTP statuses, in this one place.
+func status(code string) int {
+	switch code {
+	case boai.EINVALID:
+		return http.StatusBadRequest
+	case boai.ENOTFOUND:
+		return http.StatusNotFound
+	case boai.ECONFLICT:
+		return http.StatusConflict
+	case boai.EFORBIDDEN:
+		return http.StatusForbidden
+	case boai.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case boai.ETOOMANY:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers with err: JSON for the API, an error page otherwise. Users
+// see the error's message; the log keeps internal details.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := boai.ErrorCode(err)
+	st := status(code)
+	if code == boai.EINTERNAL {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if s.metrics != nil {
+		s.metrics.errors.WithLabelValues(code).Inc()
+	}
+	if isAPI(r) {
+		writeJSON(w, st, map[string]any{"error": map[string]string{"code": code, "message": boai.ErrorMessage(err)}})
+		return
+	}
+	p := s.page(r, "error.title")
+	p.Error = boai.ErrorMessage(err)
+	if code == boai.EINTERNAL {
+		p.Error = i18n.T(p.Lang, "error.internal")
+	}
+	s.renderStatus(w, r, st, "error", p)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, boai.Errorf(boai.ENOTFOUND, "页面不存在 / page not found"))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func cacheForever(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter remembers the status for metrics and logs.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe records metrics by route pattern and recovers from panics.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", p)
+				if sw.status == 0 {
+					s.fail(sw, r, errors.New("panic"))
+				}
+			}
+			if s.metrics != nil {
+				route := r.Pattern
+				if route == "" {
+					route = "unmatched"
+				}
+				s.metrics.observe(route, r.Method, sw.status, time.Since(start))
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// clientIP is the peer address. Behind a trusted proxy set
+// X-Forwarded-For handling there; boai does not trust it by default.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiter is a token bucket per client for the public look-ups, so nobody
+// can walk the donor list by trying names. It lives in the process: behind
+// a load balancer each process grants its own share.
+type limiter struct {
+	mu      sync.Mutex
+	rate    float64 // tokens per second
+	burst   float64
+	buckets map[string]*bucket
+	lastGC  time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newLimiter(perMinute float64, burst int) *limiter {
+	return &limiter{rate: perMinute / 60, burst: float64(burst), buckets: map[string]*bucket{}}
+}
+
+func (l *limiter) allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastGC) > time.Minute {
+		for k, b := range l.buckets {
+			if now.Sub(b.at) > 10*time.Minute {
+				delete(l.buckets, k)
+			}
+		}
+		l.lastGC = now
+	}
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// session cookie helpers
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+	})
+}
+
+func (s *Server) secure(r *http.Request) bool {
+	return s.cfg.SecureCookies || r.TLS != nil
+}
+
+func logAttrs(r *http.Request) []any {
+	return []any{slog.String("method", r.Method), slog.String("path", r.URL.Path)}
+}

@@ -1,0 +1,101 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+
+	"boai"
+	"boai/internal/donation"
+	"boai/internal/money"
+)
+
+// publicDonation is all a public page may show of a donation: no phone,
+// no ID number, a person's name masked, 爱心人士 for the anonymous.
+type publicDonation struct {
+	CertNo      string
+	Donor       string
+	AmountFen   money.Fen
+	ReceivedAt  any
+	Designation string
+	Status      string
+	Branch      string
+}
+
+func toPublic(d *donation.Donation) publicDonation {
+	return publicDonation{
+		CertNo: d.CertNo, Donor: d.Donor.PublicName(), AmountFen: d.AmountFen, ReceivedAt: d.ReceivedAt,
+		Designation: d.Designation.FundLabel(), Status: d.Status(), Branch: d.BranchName,
+	}
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "public_home", s.page(r, "home.title"))
+}
+
+// verify is the page a certificate's QR code opens.
+func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
+	if !s.limiter.allow("verify:"+clientIP(r), s.db.Now()) {
+		s.fail(w, r, boai.Errorf(boai.ETOOMANY, "查询过于频繁，请稍后再试 / too many look-ups, try again shortly"))
+		return
+	}
+	p := s.page(r, "verify.title")
+	d, err := s.db.DonationByCert(r.Context(), donation.NormalizeCertNo(r.PathValue("cert")))
+	if err != nil && boai.ErrorCode(err) != boai.ENOTFOUND {
+		s.fail(w, r, err)
+		return
+	}
+	if d == nil || d.Kind != donation.KindDonation {
+		p.Error = p.T("verify.none")
+		s.renderStatus(w, r, http.StatusNotFound, "public_verify", p)
+		return
+	}
+	p.Data = toPublic(d)
+	s.render(w, r, "public_verify", p)
+}
+
+func (s *Server) lookupForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "public_lookup", s.page(r, "lookup.title"))
+}
+
+var last4RE = regexp.MustCompile(`^[0-9]{4}$`)
+
+// lookup finds a donor's own donations by certificate number, or by name
+// and the last four digits of their phone. Every failure reads the same
+// "no match", so the page tells nobody whether a name or number exists.
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "lookup.title")
+	if !s.limiter.allow("lookup:"+clientIP(r), s.db.Now()) {
+		p.Error = p.T("lookup.too_many")
+		s.renderStatus(w, r, http.StatusTooManyRequests, "public_lookup", p)
+		return
+	}
+	cert := donation.NormalizeCertNo(r.PostFormValue("cert"))
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	last4 := strings.TrimSpace(r.PostFormValue("last4"))
+	var found []publicDonation
+	switch {
+	case cert != "":
+		d, err := s.db.DonationByCert(r.Context(), cert)
+		if err == nil && d.Kind == donation.KindDonation {
+			found = append(found, toPublic(d))
+		} else if err != nil && boai.ErrorCode(err) != boai.ENOTFOUND {
+			s.fail(w, r, err)
+			return
+		}
+	case name != "" && last4RE.MatchString(last4):
+		ds, err := s.db.DonorLookup(r.Context(), name, last4)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for i := range ds {
+			found = append(found, toPublic(&ds[i]))
+		}
+	}
+	if len(found) == 0 {
+		p.Error = p.T("lookup.none")
+	}
+	p.Data = found
+	s.render(w, r, "public_lookup", p)
+}

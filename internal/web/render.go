@@ -1,0 +1,89 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+
+	"boai/internal/i18n"
+)
+
+// page builds the common page data for r, with the title's i18n key.
+func (s *Server) page(r *http.Request, titleKey string) *page {
+	lang := "zh"
+	if c, err := r.Cookie("lang"); err == nil && c.Value == "en" {
+		lang = "en"
+	}
+	p := &page{User: userFrom(r.Context()), Lang: lang, Path: r.URL.RequestURI(), BaseURL: s.cfg.BaseURL}
+	p.Society = s.cfg.Society
+	if lang == "en" && s.cfg.SocietyEn != "" {
+		p.Society = s.cfg.SocietyEn
+	}
+	p.Title = i18n.T(lang, titleKey)
+	p.Flash = r.URL.Query().Get("flash")
+	if p.Flash != "" {
+		p.Flash = i18n.T(lang, "flash."+p.Flash)
+	}
+	return p
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, p *page) {
+	s.renderStatus(w, r, http.StatusOK, name, p)
+}
+
+// renderStatus executes a template into a buffer first, so a template
+// error becomes a clean 500 rather than half a page.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.tmpl[name]
+	if !ok {
+		s.log.Error("no template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	root := "layout"
+	if r.Header.Get("HX-Request") == "true" && t.Lookup("fragment") != nil {
+		root = "fragment"
+	}
+	if err := t.ExecuteTemplate(&buf, root, p); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext keeps redirects after login on this site.
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/dashboard"
+	}
+	return next
+}
+
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+	lang := r.PathValue("lang")
+	if lang != "en" {
+		lang = "zh"
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 86400, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+	next := r.URL.Query().Get("next")
+	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	_, _ = w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"boai/internal/auth"
+)
+
+// route is one line of the route table: who may call it is part of it.
+type route struct {
+	pattern string
+	action  auth.Action // "" for public routes
+	h       http.HandlerFunc
+}
+
+// Routes lists every route: the role matrix test walks this table.
+func (s *Server) Routes() []route {
+	return []route{
+		// Public: donors, journalists, anyone.
+		{"GET /{$}", "", s.home},
+		{"GET /verify/{cert}", "", s.verify},
+		{"GET /lookup", "", s.lookupForm},
+		{"POST /lookup", "", s.lookup},
+		{"GET /login", "", s.loginForm},
+		{"POST /login", "", s.login},
+		{"POST /logout", "", s.logout},
+		{"GET /lang/{lang}", "", s.setLang},
+		{"GET /healthz", "", s.healthz},
+
+		// Staff UI.
+		{"GET /dashboard", auth.ViewDashboard, s.dashboard},
+		{"GET /donations", auth.ViewDonations, s.donationList},
+		{"GET /donations/export.xlsx", auth.ViewDonations, s.donationExport},
+		{"GET /donations/new", auth.RecordDonation, s.donationForm},
+		{"POST /donations", auth.RecordDonation, s.donationCreate},
+		{"GET /donations/{id}", auth.ViewDonations, s.donationDetail},
+		{"POST /donations/{id}/reverse", auth.ReverseDonation, s.donationReverse},
+		{"GET /imports/new", auth.ImportDonations, s.importForm},
+		{"POST /imports", auth.ImportDonations, s.importUpload},
+		{"GET /imports/{id}", auth.ImportDonations, s.importPreview},
+		{"POST /imports/{id}/commit", auth.ImportDonations, s.importCommit},
+		{"GET /imports/{id}/progress", auth.ImportDonations, s.importProgressFragment},
+		{"GET /audit", auth.ViewAudit, s.auditList},
+		{"GET /admin/users", auth.ViewAdmin, s.userList},
+		{"POST /admin/users", auth.ManageUsers, s.userCreate},
+		{"POST /admin/users/{id}", auth.ManageUsers, s.userUpdate},
+		{"POST /admin/users/{id}/password", auth.ManageUsers, s.userPassword},
+		{"POST /admin/users/{id}/tokens", auth.ManageUsers, s.tokenCreate},
+		{"POST /admin/tokens/{id}/revoke", auth.ManageUsers, s.tokenRevoke},
+		{"GET /admin/branches", auth.ViewAdmin, s.branchList},
+		{"POST /admin/branches", auth.ManageBranches, s.branchCreate},
+		{"POST /admin/branches/{id}", auth.ManageBranches, s.branchUpdate},
+
+		// JSON API (Bearer token or session).
+		{"POST /api/v1/donations", auth.RecordDonation, s.apiDonationCreate},
+		{"GET /api/v1/donations", auth.ViewDonations, s.apiDonationList},
+		{"GET /api/v1/donations/{id}", auth.ViewDonations, s.apiDonationGet},
+		{"GET /api/v1/donations/{id}/certificate.pdf", auth.ViewDonations, s.certificatePDF},
+		{"GET /api/v1/donations/{id}/certificate.png", auth.ViewDonations, s.certificatePNG},
+	}
+}
+
+// Handler returns the whole HTTP handler: routes, authentication, CSRF
+// protection, metrics and security headers.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.Routes() {
+		h := http.Handler(rt.h)
+		if rt.action != "" {
+			h = s.require(rt.action, h)
+		}
+		mux.Handle(rt.pattern, h)
+	}
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", cacheForever(http.StripPrefix("/static/", http.FileServerFS(static))))
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.Handler())
+	}
+	mux.HandleFunc("/", s.notFound)
+
+	// Cross-origin form posts are refused (CSRF); requests without
+	// browser fetch metadata, such as API clients with a token, pass.
+	csrf := http.NewCrossOriginProtection()
+	var h http.Handler = mux
+	h = csrf.Handler(h)
+	h = s.authenticate(h)
+	h = securityHeaders(h)
+	h = s.observe(h)
+	return h
+}

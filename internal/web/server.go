@@ -1,0 +1,144 @@
+// Package web is boai's HTTP edge: the staff UI, the public pages and the
+// JSON API. Handlers are thin: parse, authorise, call the store or the
+// domain, render.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"boai/internal/auth"
+	"boai/internal/i18n"
+	"boai/internal/money"
+	"boai/internal/store"
+)
+
+//go:embed all:templates static
+var assets embed.FS
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	Society       string         // the society's name, printed on certificates
+	SocietyEn     string         // its English name
+	BaseURL       string         // public URL, for QR codes, e.g. https://boai.example.org
+	Location      *time.Location // the society's time zone
+	SecureCookies bool           // mark cookies Secure (behind HTTPS)
+	LookupRate    float64        // public look-ups per minute per client
+}
+
+// Server serves boai over HTTP.
+type Server struct {
+	db      *store.DB
+	cfg     Config
+	log     *slog.Logger
+	metrics *Metrics
+	tmpl    map[string]*template.Template
+	limiter *limiter
+	imports *importProgress
+	bg      sync.WaitGroup
+}
+
+// NewServer parses the templates and returns a server ready to serve.
+func NewServer(db *store.DB, cfg Config, log *slog.Logger, m *Metrics) (*Server, error) {
+	if cfg.Location == nil {
+		cfg.Location = time.FixedZone("CST", 8*3600)
+	}
+	if cfg.LookupRate == 0 {
+		cfg.LookupRate = 10
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Server{db: db, cfg: cfg, log: log, metrics: m,
+		limiter: newLimiter(cfg.LookupRate, 5), imports: newImportProgress()}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Wait waits for background work (imports) to finish, for a clean shutdown.
+func (s *Server) Wait() { s.bg.Wait() }
+
+func (s *Server) parseTemplates() error {
+	funcs := template.FuncMap{
+		"yuan":     func(f money.Fen) string { return f.Yuan() },
+		"capital":  money.Capital,
+		"date":     func(t time.Time) string { return s.fmtTime(t, "2006-01-02") },
+		"datetime": func(t time.Time) string { return s.fmtTime(t, "2006-01-02 15:04") },
+		"rfc3339":  func(t time.Time) string { return s.fmtTime(t, "2006-01-02T15:04") },
+		"add":      func(a, b int) int { return a + b },
+		"sub":      func(a, b int) int { return a - b },
+		"neg":      func(f money.Fen) bool { return f < 0 },
+		"repeat":   strings.Repeat,
+		"list":     func(xs ...string) []string { return xs },
+	}
+	pages, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.tmpl = map[string]*template.Template{}
+	for _, p := range pages {
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		layout := "templates/_layout.html"
+		if strings.HasPrefix(name, "public_") {
+			layout = "templates/_public.html"
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, layout, "templates/_partials.html", p)
+		if err != nil {
+			return err
+		}
+		s.tmpl[name] = t
+	}
+	return nil
+}
+
+func (s *Server) fmtTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.cfg.Location).Format(layout)
+}
+
+// page is what every template receives.
+type page struct {
+	Title   string
+	User    *auth.User
+	Lang    string
+	Path    string
+	Society string
+	Flash   string
+	Error   string
+	Data    any
+	BaseURL string
+}
+
+// T translates key into the page's language.
+func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// Can reports whether the page's user may do action (for showing links).
+func (p *page) Can(a string) bool { return p.User.Can(auth.Action(a)) }
+
+// OtherLang is the language the switch offers.
+func (p *page) OtherLang() string {
+	if p.Lang == "en" {
+		return "zh"
+	}
+	return "en"
+}
+
+type ctxKey int
+
+const userKey ctxKey = 1
+
+func userFrom(ctx context.Context) *auth.User {
+	u, _ := ctx.Value(userKey).(*auth.User)
+	return u
+}
