@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"boai/internal/bench"
@@ -18,8 +20,20 @@ func benchCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	cfg.flags(fs)
 	clients := fs.Int("clients", 64, "concurrent HTTP clients")
 	dur := fs.Duration("duration", 10*time.Second, "how long to drive load")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return bench.Intake(ctx, bench.Options{DB: cfg.DB, Clients: *clients, Duration: *dur, Out: stdout})
 }

@@ -75,7 +75,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.path = dsn
 		// WAL lets readers run beside the one writer; synchronous=FULL
 		// fsyncs every commit, so an acknowledged write survives a crash.
-		pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+		pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)" +
+			"&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
 		if db.write, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate"); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -182,20 +183,51 @@ func (db *DB) q(query string) string {
 
 // Tx is a write transaction: the batch a group commit runs in.
 type Tx struct {
-	db *DB
-	tx *sql.Tx
+	db    *DB
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // closed with the transaction
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.db.q(query), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.db.q(query), args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.db.q(query), args...)
+}
+
+// stmt returns query prepared in this transaction, so a batch of
+// donations parses each statement once, not once per donation. pgx
+// caches prepared statements per connection by itself.
+func (t *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if t.db.Dialect != SQLite {
+		return nil
+	}
+	if st, ok := t.stmts[query]; ok {
+		return st
+	}
+	st, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // let the plain call report the error
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[query] = st
+	return st
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

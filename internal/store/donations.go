@@ -65,31 +65,59 @@ func (db *DB) CreateDonation(ctx context.Context, a audit.Actor, d *donation.Don
 	}
 	d.Kind = donation.KindDonation
 	d.CreatedBy = a.Username
+	after, err := db.prepareDonation(d)
+	if err != nil {
+		return false, err
+	}
 	in := *d
 	err = db.Write(ctx, func(tx *Tx) error {
 		*d = in
 		var err error
-		created, err = tx.createDonation(ctx, a, d)
+		created, err = tx.createDonation(ctx, a, d, after)
 		return err
 	})
 	return created, err
 }
 
-func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Donation) (bool, error) {
+// prepareDonation fills in what is computed once, outside the writer:
+// the certificate number, the time stamp and the audit snapshot.
+func (db *DB) prepareDonation(d *donation.Donation) (string, error) {
 	if d.CertNo == "" {
 		d.CertNo = donation.NewCertNo(CertPrefix, d.ReceivedAt, CertLocation)
 	}
-	d.CreatedAt = t.db.Now()
-	var id int64
-	err := t.queryRow(ctx, `INSERT INTO donations (cert_no, kind, reverses_id, branch_id, donor_kind, donor_name, donor_phone,
-		donor_phone_last4, donor_id_number, anonymous, amount_fen, channel, received_at, designation_kind, designation_target,
-		fund_label, message, external_ref, idem_key, fingerprint, reason, source, import_id, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING RETURNING id`,
-		d.CertNo, d.Kind, nullID(d.ReversesID), d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone,
+	d.CreatedAt = db.Now()
+	return snapshot(donationSnapshot(d))
+}
+
+const insertDonation = `INSERT INTO donations (cert_no, kind, reverses_id, branch_id, donor_kind, donor_name, donor_phone,
+	donor_phone_last4, donor_id_number, anonymous, amount_fen, channel, received_at, designation_kind, designation_target,
+	fund_label, message, external_ref, idem_key, fingerprint, reason, source, import_id, created_by, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT DO NOTHING`
+
+// createDonation inserts d (prepared by prepareDonation, whose audit
+// snapshot is after) unless a unique key is taken, then decides between
+// a retry and a clash.
+func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Donation, after string) (bool, error) {
+	args := []any{d.CertNo, d.Kind, nullID(d.ReversesID), d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone,
 		d.Donor.PhoneLast4(), d.Donor.IDNumber, d.Donor.Anonymous, d.AmountFen, d.Channel, micros(d.ReceivedAt),
 		d.Designation.Kind, d.Designation.Target, d.Designation.FundLabel(), d.Message, nullString(d.ExternalRef),
-		nullString(d.IdemKey), d.Fingerprint, d.Reason, d.Source, nullID(d.ImportID), d.CreatedBy, micros(d.CreatedAt)).Scan(&id)
+		nullString(d.IdemKey), d.Fingerprint, d.Reason, d.Source, nullID(d.ImportID), d.CreatedBy, micros(d.CreatedAt)}
+	var id int64
+	var err error
+	if t.db.Dialect == SQLite {
+		// One writer: no RETURNING needed, the last insert id is ours.
+		var res sql.Result
+		if res, err = t.exec(ctx, insertDonation, args...); err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				err = sql.ErrNoRows
+			} else {
+				id, err = res.LastInsertId()
+			}
+		}
+	} else {
+		err = t.queryRow(ctx, insertDonation+" RETURNING id", args...).Scan(&id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		// A unique key is taken: this is a retry, or a clash.
 		existing, err := scanDonation(t.queryRow(ctx, "SELECT "+donationCols+donationFrom+
@@ -110,7 +138,7 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 		return false, fmt.Errorf("insert donation: %w", err)
 	}
 	d.ID = id
-	return true, t.audit(ctx, a, "donation."+d.Kind, "donation", id, nil, donationSnapshot(d))
+	return true, t.audit(ctx, a, "donation."+d.Kind, "donation", id, nil, after)
 }
 
 // ReverseDonation corrects a donation: it is never edited or deleted, a
@@ -142,7 +170,11 @@ func (db *DB) ReverseDonation(ctx context.Context, a audit.Actor, id int64, reas
 			Designation: orig.Designation, Reason: reason, Source: donation.SourceForm, CreatedBy: a.Username,
 			Fingerprint: orig.Fingerprint,
 		}
-		_, err = tx.createDonation(ctx, a, rev)
+		after, err := db.prepareDonation(rev)
+		if err != nil {
+			return err
+		}
+		_, err = tx.createDonation(ctx, a, rev, after)
 		return err
 	})
 	return rev, err

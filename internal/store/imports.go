@@ -132,7 +132,11 @@ func (db *DB) CommitImport(ctx context.Context, a audit.Actor, id int64, ds []*d
 		accepted, skipped, total = 0, 0, 0
 		for i, d := range ds {
 			d.Kind, d.CreatedBy, d.ImportID = donation.KindDonation, a.Username, id
-			created, err := tx.createDonation(ctx, a, d)
+			after, err := db.prepareDonation(d)
+			if err != nil {
+				return err
+			}
+			created, err := tx.createDonation(ctx, a, d, after)
 			switch {
 			case boai.ErrorCode(err) == boai.ECONFLICT:
 				skipped++ // the reference was recorded with other content: not ours to change

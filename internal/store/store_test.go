@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,7 +20,11 @@ import (
 
 var actor = audit.Actor{Username: "tester", Role: "admin", Via: "test"}
 
-func seed(t *testing.T, db *store.DB) (city, branch *org.Branch) {
+func seed(t *testing.T, db *store.DB) (city, branch *org.Branch) { return seedB(t, db) }
+
+func atomicAdd(n *int64) int64 { return atomic.AddInt64(n, 1) }
+
+func seedB(t testing.TB, db *store.DB) (city, branch *org.Branch) {
 	t.Helper()
 	ctx := context.Background()
 	city = &org.Branch{Code: "HZ", Name: "杭州市红十字会"}
