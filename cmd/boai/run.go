@@ -76,7 +76,15 @@ func open(ctx context.Context, cfg Config) (*store.DB, error) {
 		return nil, err
 	}
 	store.CertPrefix, store.CertLocation = cfg.CertPrefix, loc
-	return store.Open(ctx, dsn)
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.EnsureRoot(ctx, cfg.CertPrefix, cfg.Society, cfg.SocietyEn); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 func migrate(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
@@ -117,9 +125,13 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		if created {
 			fmt.Fprintln(stdout, "demo society created: 杭州市红十字会, 7 branches, 2,000 donations")
 		}
-		fmt.Fprintln(stdout, "demo accounts (username / password / role):")
-		for _, a := range demo.Accounts {
-			fmt.Fprintf(stdout, "  %-11s %-22s %s\n", a.Username, a.Password, a.Role)
+		if _, err := db.UserByName(ctx, demo.Accounts[1].Username); err == nil {
+			fmt.Fprintln(stdout, "demo accounts (username / password / role):")
+			for _, a := range demo.Accounts {
+				fmt.Fprintf(stdout, "  %-11s %-22s %s\n", a.Username, a.Password, a.Role)
+			}
+		} else {
+			fmt.Fprintln(stdout, "the database already has its own accounts: no demo data added")
 		}
 	}
 	metrics := web.NewMetrics()

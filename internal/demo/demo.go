@@ -54,13 +54,13 @@ var displayNames = map[string]string{
 // Seed creates the demo society unless the database already has one, and
 // reports whether it did. Running it again keeps what is there.
 func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error) {
-	if _, err := db.BranchByCode(ctx, "HZ"); err == nil {
-		return false, nil
+	if users, err := db.Users(ctx); err != nil || len(users) > 0 {
+		return false, err
 	}
 	a := audit.System
-	city := &org.Branch{Code: "HZ", Name: "杭州市红十字会", NameEn: "Hangzhou Red Cross Society"}
-	if err := db.CreateBranch(ctx, a, city); err != nil {
-		return false, fmt.Errorf("demo city: %w", err)
+	city, err := db.EnsureRoot(ctx, "HZ", "杭州市红十字会", "Hangzhou Red Cross Society")
+	if err != nil {
+		return false, err
 	}
 	ids := map[string]int64{"HZ": city.ID}
 	all := []int64{city.ID}

@@ -100,3 +100,23 @@ func (db *DB) Branches(ctx context.Context) ([]org.Branch, error) {
 	}
 	return out, rows.Err()
 }
+
+// EnsureRoot creates the city society, the root of the branch tree, when
+// the database has no branch yet, so a new installation can add its first
+// users at once. It returns the root.
+func (db *DB) EnsureRoot(ctx context.Context, code, name, nameEn string) (*org.Branch, error) {
+	bs, err := db.Branches(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		if b.ParentID == 0 {
+			return &b, nil
+		}
+	}
+	root := &org.Branch{Code: code, Name: name, NameEn: nameEn}
+	if err := db.CreateBranch(ctx, audit.System, root); err != nil {
+		return nil, fmt.Errorf("create the society: %w", err)
+	}
+	return root, nil
+}
