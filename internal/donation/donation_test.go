@@ -106,8 +106,12 @@ func TestValidate(t *testing.T) {
 func TestCertNo(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	n := NewCertNo("HZ", time.Date(2026, 11, 29, 17, 0, 0, 0, time.UTC), loc)
-	if !strings.HasPrefix(n, "HZ20261130-") || len(n) != len("HZ20261130-")+8 {
+	if !strings.HasPrefix(n, "HZ20261130-") || len(n) != len("HZ20261130-")+9 {
 		t.Errorf("NewCertNo = %q", n)
+	}
+	later := NewCertNo("HZ", time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC), loc)
+	if later[:len("HZ20261130-")+4] <= n[:len("HZ20261130-")+4] {
+		t.Errorf("numbers do not sort by time: %s then %s", n, later)
 	}
 	if NormalizeCertNo(" hz20261130-7kq4 m9xp ") != "HZ20261130-7KQ4M9XP" {
 		t.Error("NormalizeCertNo")

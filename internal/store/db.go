@@ -76,7 +76,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// WAL lets readers run beside the one writer; synchronous=FULL
 		// fsyncs every commit, so an acknowledged write survives a crash.
 		pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)" +
-			"&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
+			"&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)"
 		if db.write, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate"); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}

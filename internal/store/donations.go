@@ -105,21 +105,27 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 		nullString(d.IdemKey), d.Fingerprint, d.Reason, d.Source, nullID(d.ImportID), d.CreatedBy, micros(d.CreatedAt)}
 	var id int64
 	var err error
-	if t.db.Dialect == SQLite {
-		// One writer: no RETURNING needed, the last insert id is ours.
-		var res sql.Result
-		if res, err = t.exec(ctx, insertDonation, args...); err == nil {
-			if n, _ := res.RowsAffected(); n == 0 {
-				err = sql.ErrNoRows
-			} else {
-				id, err = res.LastInsertId()
-			}
+	for attempt := 0; ; attempt++ {
+		id, err = t.insertDonation(ctx, args, a, after)
+		if !errors.Is(err, sql.ErrNoRows) || attempt == 3 {
+			break
 		}
-	} else {
-		err = t.queryRow(ctx, insertDonation+" RETURNING id", args...).Scan(&id)
+		// Taken: a retry or clash on the external keys, or (rarely) a
+		// certificate number drawn twice in the same tenth of a second.
+		var n int
+		if err := t.queryRow(ctx, "SELECT COUNT(*) FROM donations WHERE cert_no = ?", d.CertNo).Scan(&n); err != nil {
+			return false, err
+		}
+		if n == 0 {
+			break
+		}
+		old := d.CertNo
+		d.CertNo = donation.NewCertNo(CertPrefix, d.ReceivedAt, CertLocation)
+		args[0] = d.CertNo
+		after = strings.Replace(after, `"cert_no":"`+old+`"`, `"cert_no":"`+d.CertNo+`"`, 1)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		// A unique key is taken: this is a retry, or a clash.
+		// An external key is taken: this is a retry, or a clash.
 		existing, err := scanDonation(t.queryRow(ctx, "SELECT "+donationCols+donationFrom+
 			" WHERE (d.external_ref = ? AND ? <> '') OR (d.idem_key = ? AND ? <> '')",
 			d.ExternalRef, d.ExternalRef, d.IdemKey, d.IdemKey))
@@ -138,7 +144,35 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 		return false, fmt.Errorf("insert donation: %w", err)
 	}
 	d.ID = id
-	return true, t.audit(ctx, a, "donation."+d.Kind, "donation", id, nil, after)
+	return true, nil
+}
+
+// insertDonation inserts one row with its audit entry and returns its id,
+// or sql.ErrNoRows when a unique key is already taken.
+func (t *Tx) insertDonation(ctx context.Context, args []any, a audit.Actor, after string) (int64, error) {
+	kind := args[1].(string)
+	if t.db.Dialect == Postgres {
+		// One round trip: the audit entry rides on the insert.
+		var id int64
+		err := t.queryRow(ctx, `WITH d AS (`+insertDonation+` RETURNING id)
+			INSERT INTO audit_log (at, user_id, username, role, via, ip, action, entity, entity_id, before, after)
+			SELECT ?, ?, ?, ?, ?, ?, ?, 'donation', d.id, '', ? FROM d RETURNING entity_id`,
+			append(args, micros(t.db.Now()), nullID(a.UserID), a.Username, a.Role, a.Via, a.IP, "donation."+kind, after)...).Scan(&id)
+		return id, err
+	}
+	// One writer: no RETURNING needed, the last insert id is ours.
+	res, err := t.exec(ctx, insertDonation, args...)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, sql.ErrNoRows
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	return id, t.audit(ctx, a, "donation."+kind, "donation", id, nil, after)
 }
 
 // ReverseDonation corrects a donation: it is never edited or deleted, a

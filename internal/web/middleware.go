@@ -29,7 +29,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.fail(w, r, boai.Errorf(boai.EUNAUTHORIZED, "Authorization 须为 Bearer 令牌 / use a Bearer token"))
 				return
 			}
-			u, err := s.db.TokenUser(r.Context(), strings.TrimSpace(secret))
+			u, err := s.tokens.user(r.Context(), strings.TrimSpace(secret), s.db.TokenUser)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -270,4 +270,40 @@ func (s *Server) secure(r *http.Request) bool {
 
 func logAttrs(r *http.Request) []any {
 	return []any{slog.String("method", r.Method), slog.String("path", r.URL.Path)}
+}
+
+// tokenCache remembers for a moment which user a token belongs to, so a
+// busy payment callback does not cost a database read per request. A
+// revoked token or deactivated user stops working within tokenTTL.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedToken
+}
+
+type cachedToken struct {
+	u   *auth.User
+	exp time.Time
+}
+
+const tokenTTL = 2 * time.Second
+
+func (c *tokenCache) user(ctx context.Context, secret string, lookup func(context.Context, string) (*auth.User, error)) (*auth.User, error) {
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.m[secret]
+	c.mu.Unlock()
+	if ok && now.Before(e.exp) {
+		return e.u, nil
+	}
+	u, err := lookup(ctx, secret)
+	if err != nil {
+		return nil, err // failures are not cached: a new token works at once
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) > 10_000 {
+		c.m = map[string]cachedToken{}
+	}
+	c.m[secret] = cachedToken{u: u, exp: now.Add(tokenTTL)}
+	c.mu.Unlock()
+	return u, nil
 }

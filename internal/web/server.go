@@ -41,6 +41,7 @@ type Server struct {
 	tmpl    map[string]*template.Template
 	limiter *limiter
 	imports *importProgress
+	tokens  tokenCache
 	bg      sync.WaitGroup
 }
 
