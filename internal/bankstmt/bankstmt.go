@@ -69,7 +69,7 @@ type Row struct {
 	Time         time.Time // in the given location; zero when the date is unreadable
 	Counterparty string
 	Account      string
-	AmountFen    int64 // positive for credits, negative for debits
+	AmountFen    money.Fen // positive for credits, negative for debits
 	Summary      string
 	Purpose      string
 	Serial       string
@@ -391,7 +391,9 @@ func classify(tab *table, hdr header, loc *time.Location) []Row {
 		case isTotal(cells, dateErr != nil):
 			row.Verdict, row.Reason = Total, "合计行"
 		default:
-			row.AmountFen, row.Verdict, row.Reason = tab.amount(i, hdr, get)
+			var fen int64
+			fen, row.Verdict, row.Reason = tab.amount(i, hdr, get)
+			row.AmountFen = money.Fen(fen)
 			if row.Verdict == Accept && dateErr != nil {
 				row.Verdict, row.Reason = Invalid, "日期格式不正确: "+get(FieldDate)
 				if get(FieldTime) != "" {
@@ -445,7 +447,7 @@ func fingerprint(r *Row) string {
 		r.Time.UTC().Format(time.RFC3339),
 		collapse(r.Counterparty),
 		strings.Join(strings.Fields(r.Account), ""),
-		strconv.FormatInt(r.AmountFen, 10),
+		strconv.FormatInt(int64(r.AmountFen), 10),
 		collapse(r.Summary),
 		collapse(r.Purpose),
 	}, "\x1f")

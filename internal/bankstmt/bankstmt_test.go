@@ -1,6 +1,7 @@
 package bankstmt
 
 import (
+	"boai/internal/money"
 	"bytes"
 	"encoding/csv"
 	"flag"
@@ -56,7 +57,7 @@ func accepted(st *Statement) (n int, fen int64) {
 	for _, r := range st.Rows {
 		if r.Verdict == Accept {
 			n++
-			fen += r.AmountFen
+			fen += int64(r.AmountFen)
 		}
 	}
 	return n, fen
@@ -118,7 +119,7 @@ func TestParseMixed(t *testing.T) {
 	if got, want := st.Rows[2].Account, "4420123456"; got != want {
 		t.Errorf("apostrophe-prefixed account = %q, want %q", got, want)
 	}
-	if got, want := st.Rows[3].AmountFen, int64(-500); got != want {
+	if got, want := st.Rows[3].AmountFen, money.Fen(-500); got != want {
 		t.Errorf("debit AmountFen = %d, want %d", got, want)
 	}
 
@@ -286,7 +287,7 @@ func TestParseXLSX(t *testing.T) {
 	}
 	for i, w := range want {
 		r := st.Rows[i]
-		if r.Line != w.line || r.Verdict != w.verdict || r.AmountFen != w.fen || !r.Time.Equal(w.time) {
+		if r.Line != w.line || r.Verdict != w.verdict || int64(r.AmountFen) != w.fen || !r.Time.Equal(w.time) {
 			t.Errorf("row %d = line %d %s %d %v (%s), want line %d %s %d %v",
 				i, r.Line, r.Verdict, r.AmountFen, r.Time, r.Reason, w.line, w.verdict, w.fen, w.time)
 		}
@@ -444,7 +445,7 @@ func TestParseAmountColumn(t *testing.T) {
 				t.Fatalf("got %d rows, want %d", len(st.Rows), len(tt.want))
 			}
 			for i, r := range st.Rows {
-				if r.Verdict != tt.want[i] || r.AmountFen != tt.fen[i] {
+				if r.Verdict != tt.want[i] || int64(r.AmountFen) != tt.fen[i] {
 					t.Errorf("row %d = %s %d (%s), want %s %d", i, r.Verdict, r.AmountFen, r.Reason, tt.want[i], tt.fen[i])
 				}
 			}

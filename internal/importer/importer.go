@@ -84,7 +84,7 @@ func Build(ctx context.Context, st *bankstmt.Statement, opt Options, refs RefChe
 			d := &donation.Donation{
 				Donor: donation.Donor{Kind: DonorKindOf(row.Counterparty), Name: row.Counterparty,
 					Anonymous: strings.TrimSpace(row.Counterparty) == ""},
-				AmountFen: money.Fen(row.AmountFen), Channel: donation.Bank, ReceivedAt: row.Time,
+				AmountFen: row.AmountFen, Channel: donation.Bank, ReceivedAt: row.Time,
 				Designation: opt.Designation, Message: joinNonEmpty(row.Summary, row.Purpose),
 				ExternalRef: row.Ref, BranchID: opt.BranchID, Source: donation.SourceImport, ImportID: opt.ImportID,
 			}
