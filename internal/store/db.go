@@ -274,17 +274,14 @@ func nullString(s string) any {
 	return s
 }
 
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
-}
-
 // ExecForTest runs a raw statement on the writer, outside any record's
 // rules; tests use it to prove the database itself refuses tampering.
 func (db *DB) ExecForTest(ctx context.Context, query string) error {
 	_, err := db.write.ExecContext(ctx, query)
 	return err
+}
+
+func isForeignKeyViolation(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
 }

@@ -152,6 +152,9 @@ func (db *DB) runTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	}()
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
+		if isForeignKeyViolation(err) {
+			return &boai.Error{Code: boai.EINVALID, Message: "所选机构或关联记录不存在 / a referenced record (such as the branch) does not exist", Err: err}
+		}
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
