@@ -107,6 +107,12 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 	var err error
 	for attempt := 0; ; attempt++ {
 		id, err = t.insertDonation(ctx, args, a, after)
+		if errors.Is(err, sql.ErrNoRows) && d.ReversesID != 0 {
+			// A reversal's keys (reverses_id, and cert_no: the original's
+			// + "-R") are taken only by another reversal of the same
+			// donation, committed meanwhile by a concurrent writer.
+			return false, boai.Errorf(boai.ECONFLICT, "该捐赠已冲正 / this donation is already reversed")
+		}
 		if !errors.Is(err, sql.ErrNoRows) || attempt == 3 {
 			break
 		}

@@ -109,6 +109,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 		s.formErr(w, r, err, func(st int, err error) { s.renderUsers(w, r, st, "", err) })
 		return
 	}
+	s.tokens.forget()
 	http.Redirect(w, r, "/admin/users?flash=saved", http.StatusSeeOther)
 }
 
@@ -151,6 +152,7 @@ func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.formErr(w, r, err, func(st int, err error) { s.renderUsers(w, r, st, "", err) })
 		return
 	}
+	s.tokens.forget()
 	http.Redirect(w, r, "/admin/users?flash=revoked", http.StatusSeeOther)
 }
 

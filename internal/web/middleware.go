@@ -178,6 +178,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		// The mux sets the pattern on the request it routes, which is a
+		// copy of r once authenticate has added the user: it reports the
+		// pattern back through this pointer.
+		pattern := new(string)
+		r = r.WithContext(context.WithValue(r.Context(), patternKey, pattern))
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -189,7 +194,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 			}
 			if s.metrics != nil {
-				route := r.Pattern
+				route := *pattern
 				if route == "" {
 					route = "unmatched"
 				}
@@ -197,6 +202,18 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 		}()
 		next.ServeHTTP(sw, r)
+	})
+}
+
+// reportPattern tells observe which route pattern the mux matched.
+func reportPattern(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p, ok := r.Context().Value(patternKey).(*string); ok {
+				*p = r.Pattern
+			}
+		}()
+		mux.ServeHTTP(w, r)
 	})
 }
 
@@ -286,6 +303,14 @@ type cachedToken struct {
 }
 
 const tokenTTL = 2 * time.Second
+
+// forget drops every cached token, so a revocation or a user change made
+// through this process applies at once.
+func (c *tokenCache) forget() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
 
 func (c *tokenCache) user(ctx context.Context, secret string, lookup func(context.Context, string) (*auth.User, error)) (*auth.User, error) {
 	now := time.Now()

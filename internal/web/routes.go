@@ -82,7 +82,7 @@ func (s *Server) Handler() http.Handler {
 	// Cross-origin form posts are refused (CSRF); requests without
 	// browser fetch metadata, such as API clients with a token, pass.
 	csrf := http.NewCrossOriginProtection()
-	var h http.Handler = mux
+	h := reportPattern(mux)
 	h = csrf.Handler(h)
 	h = s.authenticate(h)
 	h = securityHeaders(h)

@@ -137,7 +137,10 @@ func (p *page) OtherLang() string {
 
 type ctxKey int
 
-const userKey ctxKey = 1
+const (
+	userKey ctxKey = iota + 1
+	patternKey
+)
 
 func userFrom(ctx context.Context) *auth.User {
 	u, _ := ctx.Value(userKey).(*auth.User)
