@@ -9,6 +9,9 @@ import (
 	"boai/internal/audit"
 )
 
+const insertAudit = `INSERT INTO audit_log (at, user_id, username, role, via, ip, action, entity, entity_id, before, after)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // audit appends to the trail inside the write's own transaction, so a
 // write without its audit entry cannot exist. before and after are
 // snapshots, marshalled to JSON (nil for none).
@@ -21,8 +24,7 @@ func (t *Tx) audit(ctx context.Context, a audit.Actor, action, entity string, id
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO audit_log (at, user_id, username, role, via, ip, action, entity, entity_id, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, insertAudit,
 		micros(t.db.Now()), nullID(a.UserID), a.Username, a.Role, a.Via, a.IP, action, entity, id, b, af)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
