@@ -17,7 +17,11 @@ import (
 // function may run twice (when its batch fails it is retried alone), so it
 // must set its results afresh on each run.
 
-const maxBatch = 256
+const (
+	maxBatch    = 256
+	lingerBatch = 32                     // under load, wait for this many writes…
+	lingerFor   = 500 * time.Microsecond // …but no longer than this
+)
 
 type writeReq struct {
 	ctx   context.Context
@@ -59,6 +63,7 @@ func (db *DB) submit(r *writeReq) error {
 func (db *DB) writeLoop() {
 	defer db.wg.Done()
 	batch := make([]*writeReq, 0, maxBatch)
+	lastSize := 0
 	for {
 		var first *writeReq
 		select {
@@ -76,6 +81,13 @@ func (db *DB) writeLoop() {
 		}
 		batch = append(batch[:0], first)
 		if !first.alone {
+			// Under load (the last batch was shared), linger a moment for
+			// more writes: a commit's cost is mostly per batch, so fuller
+			// batches make every write cheaper. A lone write is never held.
+			var linger <-chan time.Time
+			if lastSize > 1 {
+				linger = time.After(lingerFor)
+			}
 		fill:
 			for len(batch) < maxBatch {
 				select {
@@ -88,10 +100,25 @@ func (db *DB) writeLoop() {
 					}
 					batch = append(batch, r)
 				default:
-					break fill
+					if linger == nil || len(batch) >= lingerBatch {
+						break fill
+					}
+					select {
+					case r := <-db.queue:
+						if r.alone {
+							db.runBatch(batch)
+							batch = batch[:0]
+							db.runBatch([]*writeReq{r})
+							break fill
+						}
+						batch = append(batch, r)
+					case <-linger:
+						break fill
+					}
 				}
 			}
 		}
+		lastSize = len(batch)
 		if len(batch) > 0 {
 			db.runBatch(batch)
 		}
