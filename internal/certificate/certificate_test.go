@@ -321,13 +321,14 @@ func TestLayoutInsideBorder(t *testing.T) {
 	}
 }
 
-// TestSamples writes sample certificates for a person to look at:
+// TestSamples renders every sample in both formats; with
+// CERTIFICATE_SAMPLES set it keeps them there for a person to look at:
 //
 //	CERTIFICATE_SAMPLES=/tmp go test -run Samples ./internal/certificate/
 func TestSamples(t *testing.T) {
 	dir := os.Getenv("CERTIFICATE_SAMPLES")
 	if dir == "" {
-		t.Skip("set CERTIFICATE_SAMPLES to a directory to write sample certificates")
+		dir = t.TempDir()
 	}
 	for name, c := range map[string]Certificate{"cert-sample": sample(), "cert-inkind": inKind(), "cert-long": longest()} {
 		for ext, render := range map[string]func(*bytes.Buffer, Certificate) error{

@@ -90,32 +90,26 @@ func (db *DB) writeLoop() {
 			}
 		fill:
 			for len(batch) < maxBatch {
+				var r *writeReq
 				select {
-				case r := <-db.queue:
-					if r.alone {
-						db.runBatch(batch)
-						batch = batch[:0]
-						db.runBatch([]*writeReq{r})
-						break fill
-					}
-					batch = append(batch, r)
+				case r = <-db.queue:
 				default:
 					if linger == nil || len(batch) >= lingerBatch {
 						break fill
 					}
 					select {
-					case r := <-db.queue:
-						if r.alone {
-							db.runBatch(batch)
-							batch = batch[:0]
-							db.runBatch([]*writeReq{r})
-							break fill
-						}
-						batch = append(batch, r)
+					case r = <-db.queue:
 					case <-linger:
 						break fill
 					}
 				}
+				if r.alone {
+					db.runBatch(batch)
+					batch = batch[:0]
+					db.runBatch([]*writeReq{r})
+					break fill
+				}
+				batch = append(batch, r)
 			}
 		}
 		lastSize = len(batch)

@@ -55,14 +55,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := auditData{Entries: entries, Total: total, Page: page, Pages: (total + pageSize - 1) / pageSize, Query: q}
-	d.PageURL = func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/audit?" + v.Encode()
-	}
+	d.PageURL = pageURL("/audit", q)
 	p := s.page(r, "audit.title")
 	p.Data = d
 	s.render(w, r, "audit", p)

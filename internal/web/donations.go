@@ -90,14 +90,7 @@ func (s *Server) donationList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := listData{Items: items, Total: total, Sum: sum, Page: f.Offset/pageSize + 1, Pages: (total + pageSize - 1) / pageSize,
 		Query: q, Branches: branches, Channels: donation.Channels, Kinds: donation.DesignationKinds}
-	d.PageURL = func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/donations?" + v.Encode()
-	}
+	d.PageURL = pageURL("/donations", q)
 	p := s.page(r, "donations.title")
 	p.Data = d
 	s.render(w, r, "donations", p)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"boai/internal/i18n"
 )
@@ -86,4 +87,17 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain")
 	_, _ = w.Write([]byte("ok\n"))
+}
+
+// pageURL returns a function giving the link to page n of a list, keeping
+// the list's other query parameters.
+func pageURL(path string, q url.Values) func(int) string {
+	return func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(n))
+		return path + "?" + v.Encode()
+	}
 }
