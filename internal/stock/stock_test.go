@@ -1,0 +1,55 @@
+package stock
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestSuggestPick(t *testing.T) {
+	lots := []Lot{
+		{ID: 1, Quantity: 100, Expiry: ""},
+		{ID: 2, Quantity: 50, Expiry: "2027-06-30"},
+		{ID: 3, Quantity: 30, Expiry: "2027-01-31"},
+		{ID: 4, Quantity: 500, Expiry: "2026-12-31", DesignationKind: "institution", DesignationTarget: "浙大一院"},
+		{ID: 5, Quantity: 0, Expiry: "2026-01-01"},
+	}
+	for _, tt := range []struct {
+		name      string
+		qty       int64
+		recipient string
+		want      []Pick
+	}{
+		{"expiry first, designated kept apart", 60, "杭州市西溪医院",
+			[]Pick{{3, 30, "2027-01-31"}, {2, 30, "2027-06-30"}}},
+		{"designated goods go to their recipient", 520, "浙大一院",
+			[]Pick{{4, 500, "2026-12-31"}, {3, 20, "2027-01-31"}}},
+		{"not enough: all there is", 1000, "某社区",
+			[]Pick{{3, 30, "2027-01-31"}, {2, 50, "2027-06-30"}, {1, 100, ""}}},
+	} {
+		if got := SuggestPick(lots, tt.qty, tt.recipient); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestDocValidate(t *testing.T) {
+	line := []Line{{LotID: 1, Quantity: 5}}
+	for _, tt := range []struct {
+		name string
+		d    Doc
+		ok   bool
+	}{
+		{"dispatch", Doc{Kind: Dispatch, WarehouseID: 1, Recipient: "浙大一院", Lines: line}, true},
+		{"dispatch without recipient", Doc{Kind: Dispatch, WarehouseID: 1, Lines: line}, false},
+		{"transfer to itself", Doc{Kind: Transfer, WarehouseID: 1, ToWarehouse: 1, Lines: line}, false},
+		{"adjustment without reason", Doc{Kind: Adjustment, WarehouseID: 1, Lines: []Line{{LotID: 1, Delta: -2}}}, false},
+		{"adjustment", Doc{Kind: Adjustment, WarehouseID: 1, Reason: "damaged", Lines: []Line{{LotID: 1, Delta: -2}}}, true},
+		{"zero quantity", Doc{Kind: Dispatch, WarehouseID: 1, Recipient: "x", Lines: []Line{{LotID: 1}}}, false},
+		{"receipt bad expiry", Doc{Kind: Receipt, WarehouseID: 1, Lines: []Line{{Quantity: 1, Lot: Lot{ItemID: 1, Expiry: "2027-02-30"}}}}, false},
+		{"no lines", Doc{Kind: Receipt, WarehouseID: 1}, false},
+	} {
+		if err := tt.d.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%s: err = %v, want ok=%v", tt.name, err, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"boai"
+	"boai/internal/audit"
+	"boai/internal/auth"
+	"boai/internal/stock"
+)
+
+var docPrefix = map[string]string{stock.Receipt: "RK", stock.Dispatch: "CK", stock.Transfer: "DB", stock.Adjustment: "TZ"}
+
+// RecordDoc applies a stock document: all its lines or none. A line that
+// would take more than its lot holds, or send designated goods anywhere
+// but their designation, refuses the whole document.
+func (db *DB) RecordDoc(ctx context.Context, a audit.Actor, d *stock.Doc) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	d.CreatedBy, d.CreatedAt = a.Username, db.Now()
+	lines := append([]stock.Line(nil), d.Lines...)
+	return db.Write(ctx, func(tx *Tx) error {
+		d.Lines = append(d.Lines[:0], lines...)
+		id, err := tx.insert(ctx, `INSERT INTO stock_docs (no, kind, warehouse_id, to_warehouse_id, recipient, reason, note, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, auth.NewSecret("tmp-"), d.Kind, d.WarehouseID,
+			nullID(d.ToWarehouse), d.Recipient, d.Reason, d.Note, d.CreatedBy, micros(d.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("insert stock document: %w", err)
+		}
+		d.ID = id
+		d.No = fmt.Sprintf("%s%s-%06d", docPrefix[d.Kind], d.CreatedAt.In(CertLocation).Format("20060102"), id)
+		if _, err := tx.exec(ctx, "UPDATE stock_docs SET no = ? WHERE id = ?", d.No, id); err != nil {
+			return err
+		}
+		for i := range d.Lines {
+			if err := tx.applyLine(ctx, d, &d.Lines[i], i+1); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, a, "stock."+d.Kind, "stock_doc", id, nil, d)
+	})
+}
+
+func (t *Tx) applyLine(ctx context.Context, d *stock.Doc, l *stock.Line, n int) error {
+	switch d.Kind {
+	case stock.Receipt:
+		l.Lot.WarehouseID = d.WarehouseID
+		lot, err := t.addToLot(ctx, l.Lot, l.Quantity)
+		if err != nil {
+			return err
+		}
+		l.LotID = lot
+		return t.move(ctx, d, lot, l.Quantity)
+	case stock.Dispatch, stock.Transfer:
+		lot, err := t.takeFromLot(ctx, d, l.LotID, l.Quantity, n)
+		if err != nil {
+			return err
+		}
+		if err := t.move(ctx, d, l.LotID, -l.Quantity); err != nil {
+			return err
+		}
+		if d.Kind == stock.Transfer {
+			// The lot keeps what sets it apart (designation, donor,
+			// batch) in its new warehouse.
+			lot.WarehouseID = d.ToWarehouse
+			to, err := t.addToLot(ctx, *lot, l.Quantity)
+			if err != nil {
+				return err
+			}
+			return t.moveIn(ctx, d, to, d.ToWarehouse, l.Quantity)
+		}
+		return nil
+	case stock.Adjustment:
+		if l.Delta < 0 {
+			if _, err := t.takeFromLot(ctx, d, l.LotID, -l.Delta, n); err != nil {
+				return err
+			}
+		} else if _, err := t.exec(ctx, "UPDATE stock_lots SET quantity = quantity + ? WHERE id = ? AND warehouse_id = ?", l.Delta, l.LotID, d.WarehouseID); err != nil {
+			return err
+		}
+		return t.move(ctx, d, l.LotID, l.Delta)
+	}
+	return fmt.Errorf("unknown document kind %q", d.Kind)
+}
+
+// addToLot adds qty to the lot described by lot, creating it if new.
+func (t *Tx) addToLot(ctx context.Context, lot stock.Lot, qty int64) (int64, error) {
+	if lot.DesignationKind == "" {
+		lot.DesignationKind = "undesignated"
+	}
+	var id int64
+	err := t.queryRow(ctx, `INSERT INTO stock_lots (item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, quantity)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor)
+		DO UPDATE SET quantity = stock_lots.quantity + excluded.quantity RETURNING id`,
+		lot.ItemID, lot.WarehouseID, lot.Batch, lot.Expiry, lot.DesignationKind, lot.DesignationTarget, lot.Donor, qty).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("add to lot: %w", err)
+	}
+	return id, nil
+}
+
+// takeFromLot takes qty from a lot of the document's warehouse. The
+// condition in the UPDATE is what keeps stock from going negative, even
+// when two dispatches race for the last units: the second finds too few.
+func (t *Tx) takeFromLot(ctx context.Context, d *stock.Doc, lotID, qty int64, n int) (*stock.Lot, error) {
+	lot, err := t.lot(ctx, lotID)
+	if err != nil {
+		return nil, err
+	}
+	if lot.WarehouseID != d.WarehouseID {
+		return nil, boai.Errorf(boai.EINVALID, "第 %d 行：该批次不在本仓库 / line %d: the lot is not in this warehouse", n, n)
+	}
+	if d.Kind == stock.Dispatch && lot.Designated() && lot.DesignationTarget != d.Recipient {
+		return nil, boai.Errorf(boai.EINVALID, "第 %d 行：该批次是定向给“%s”的物资，不能发往“%s” / line %d: designated goods go only to their designation",
+			n, lot.DesignationTarget, d.Recipient, n)
+	}
+	res, err := t.exec(ctx, "UPDATE stock_lots SET quantity = quantity - ? WHERE id = ? AND quantity >= ?", qty, lotID, qty)
+	if err != nil {
+		return nil, fmt.Errorf("take from lot: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		var have int64
+		_ = t.queryRow(ctx, "SELECT quantity FROM stock_lots WHERE id = ?", lotID).Scan(&have)
+		return nil, boai.Errorf(boai.ECONFLICT, "第 %d 行：库存不足，该批次现有 %d，需要 %d / line %d: not enough stock (%d in the lot, %d wanted)",
+			n, have, qty, n, have, qty)
+	}
+	return lot, nil
+}
+
+func (t *Tx) lot(ctx context.Context, id int64) (*stock.Lot, error) {
+	var l stock.Lot
+	err := t.queryRow(ctx, `SELECT id, item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, quantity
+		FROM stock_lots WHERE id = ?`, id).Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind,
+		&l.DesignationTarget, &l.Donor, &l.Quantity)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, boai.Errorf(boai.ENOTFOUND, "批次不存在 / lot not found")
+	}
+	return &l, err
+}
+
+func (t *Tx) move(ctx context.Context, d *stock.Doc, lotID, delta int64) error {
+	return t.moveIn(ctx, d, lotID, d.WarehouseID, delta)
+}
+
+// moveIn writes a stock-card line with the item's balance in warehouse
+// after the change.
+func (t *Tx) moveIn(ctx context.Context, d *stock.Doc, lotID, warehouse, delta int64) error {
+	var item, balance int64
+	if err := t.queryRow(ctx, "SELECT item_id FROM stock_lots WHERE id = ?", lotID).Scan(&item); err != nil {
+		return fmt.Errorf("lot %d: %w", lotID, err)
+	}
+	// Out of stock only ever leaves a lot that had it, so the balance row
+	// exists; into stock may be the first.
+	q := "UPDATE stock_balances SET quantity = quantity + ? WHERE item_id = ? AND warehouse_id = ? RETURNING quantity"
+	args := []any{delta, item, warehouse}
+	if delta > 0 {
+		q = `INSERT INTO stock_balances (item_id, warehouse_id, quantity) VALUES (?, ?, ?)
+			ON CONFLICT (item_id, warehouse_id) DO UPDATE SET quantity = stock_balances.quantity + excluded.quantity RETURNING quantity`
+		args = []any{item, warehouse, delta}
+	}
+	if err := t.queryRow(ctx, q, args...).Scan(&balance); err != nil {
+		return fmt.Errorf("stock balance: %w", err)
+	}
+	_, err := t.exec(ctx, "INSERT INTO stock_moves (doc_id, lot_id, item_id, warehouse_id, delta, balance, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		d.ID, lotID, item, warehouse, delta, balance, micros(d.CreatedAt))
+	return err
+}
+
+// Lots lists an item's lots with stock in a warehouse (0: every warehouse).
+func (db *DB) Lots(ctx context.Context, itemID, warehouseID int64) ([]stock.Lot, error) {
+	rows, err := db.query(ctx, `SELECT id, item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, quantity
+		FROM stock_lots WHERE item_id = ? AND (? = 0 OR warehouse_id = ?) AND quantity > 0 ORDER BY expiry, id`, itemID, warehouseID, warehouseID)
+	if err != nil {
+		return nil, fmt.Errorf("lots: %w", err)
+	}
+	defer rows.Close()
+	var out []stock.Lot
+	for rows.Next() {
+		var l stock.Lot
+		if err := rows.Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind, &l.DesignationTarget, &l.Donor, &l.Quantity); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// CardLine is one line of an item's stock card.
+type CardLine struct {
+	At      time.Time
+	DocNo   string
+	Kind    string
+	Delta   int64 // in (+) or out (−)
+	Balance int64
+}
+
+// StockCard lists every document that changed an item's stock in a
+// warehouse, oldest first, with the balance after each.
+func (db *DB) StockCard(ctx context.Context, itemID, warehouseID int64) ([]CardLine, error) {
+	rows, err := db.query(ctx, `SELECT m.at, d.no, d.kind, m.delta, m.balance FROM stock_moves m JOIN stock_docs d ON d.id = m.doc_id
+		WHERE m.item_id = ? AND m.warehouse_id = ? ORDER BY m.id`, itemID, warehouseID)
+	if err != nil {
+		return nil, fmt.Errorf("stock card: %w", err)
+	}
+	defer rows.Close()
+	var out []CardLine
+	for rows.Next() {
+		var c CardLine
+		var at int64
+		if err := rows.Scan(&at, &c.DocNo, &c.Kind, &c.Delta, &c.Balance); err != nil {
+			return nil, err
+		}
+		c.At = fromMicros(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
