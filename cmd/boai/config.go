@@ -99,3 +99,20 @@ func (c *Config) web(loc *time.Location) web.Config {
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
 		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate}
 }
+
+// parseArgs parses flags wherever they stand among the positional
+// arguments ("boai backup FILE --data D" and "boai backup --data D FILE"
+// alike) and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

@@ -22,15 +22,19 @@ func importCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 	if len(args) < 2 || args[0] != "donations" {
 		return errors.New("usage: boai import donations FILE [--branch CODE] [--designation D] [--dry-run]")
 	}
-	file := args[1]
 	fs := flag.NewFlagSet("import donations", flag.ContinueOnError)
 	cfg.flags(fs)
 	branch := fs.String("branch", "", "receiving branch code (default: the city society)")
 	des := fs.String("designation", "", `designation for every row: "" (undesignated), or e.g. "institution:浙大一院"`)
 	dry := fs.Bool("dry-run", false, "show the verdicts, record nothing")
-	if err := fs.Parse(args[2:]); err != nil {
+	pos, err := parseArgs(fs, args[1:])
+	if err != nil {
 		return err
 	}
+	if len(pos) != 1 {
+		return errors.New("usage: boai import donations FILE [--branch CODE] [--designation D] [--dry-run]")
+	}
+	file := pos[0]
 	content, err := os.ReadFile(file)
 	if err != nil {
 		return err

@@ -179,23 +179,24 @@ func displayAddr(a net.Addr) string {
 func backup(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	cfg.flags(fs)
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return errors.New("usage: boai backup FILE")
 	}
-	if _, err := os.Stat(fs.Arg(0)); err == nil {
-		return fmt.Errorf("%s exists; choose a new file", fs.Arg(0))
+	if _, err := os.Stat(pos[0]); err == nil {
+		return fmt.Errorf("%s exists; choose a new file", pos[0])
 	}
 	db, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+	if err := db.Backup(ctx, pos[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+	fmt.Fprintf(stdout, "backup written to %s\n", pos[0])
 	return nil
 }

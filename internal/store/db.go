@@ -180,13 +180,23 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Backup writes a consistent copy of the SQLite database to path while
-// boai keeps running (VACUUM INTO reads one snapshot).
+// boai keeps running: VACUUM INTO reads one snapshot. It runs on a
+// connection of its own (the readers are read-only, the writer may be in
+// a transaction); a failed backup leaves no partial file.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.Dialect != SQLite {
 		return errors.New("backup: use pg_dump for PostgreSQL")
 	}
-	_, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path)
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s exists; choose a new file", path)
+	}
+	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil

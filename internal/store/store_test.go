@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -277,4 +280,77 @@ func TestDashboardStats(t *testing.T) {
 			t.Errorf("branch total = %d, want 500", s.All.Fen)
 		}
 	})
+}
+
+// Guesses sent in parallel are counted before any password is checked:
+// no more than auth.LockAfter of them are ever checked.
+func TestParallelGuessesLock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		city, _ := seed(t, db)
+		u := &auth.User{Username: "target", Role: auth.Clerk, BranchID: city.ID}
+		if err := db.CreateUser(ctx, actor, u, "a-long-password"); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var checked, refused atomic.Int32
+		for range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				switch _, err := db.Authenticate(ctx, "target", "guess"); boai.ErrorCode(err) {
+				case boai.EUNAUTHORIZED:
+					checked.Add(1)
+				case boai.ETOOMANY:
+					refused.Add(1)
+				default:
+					t.Errorf("guess: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if checked.Load() > auth.LockAfter || checked.Load()+refused.Load() != 40 {
+			t.Errorf("%d guesses checked, %d refused; at most %d may be checked", checked.Load(), refused.Load(), auth.LockAfter)
+		}
+		if _, err := db.Authenticate(ctx, "target", "a-long-password"); boai.ErrorCode(err) != boai.ETOOMANY {
+			t.Errorf("right password while locked: %v", err)
+		}
+	})
+}
+
+func TestBackupWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.OpenSQLite(t)
+	_, b := seed(t, db)
+	for i := range 20 {
+		if _, err := db.CreateDonation(ctx, actor, newDonation(b.ID, fmt.Sprintf("BK-%d", i), 100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan struct{})
+	go func() { // writes go on during the backup
+		defer close(done)
+		for i := range 50 {
+			db.CreateDonation(ctx, actor, newDonation(b.ID, fmt.Sprintf("BK-more-%d", i), 100))
+		}
+	}()
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	cp, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open the backup: %v", err)
+	}
+	defer cp.Close()
+	_, n, _, err := cp.Donations(ctx, store.DonationFilter{})
+	if err != nil || n < 20 || n > 70 {
+		t.Errorf("backup holds %d donations (%v), want 20..70", n, err)
+	}
+	if err := db.Backup(ctx, path); err == nil {
+		t.Error("backup over an existing file succeeded")
+	} else if _, err := os.Stat(path); err != nil {
+		t.Errorf("a refused backup removed the existing one: %v", err)
+	}
 }

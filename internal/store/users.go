@@ -176,25 +176,42 @@ func (db *DB) LoginState(ctx context.Context, username string) (failures int, lo
 	return failures, fromMicros(until), err
 }
 
-// Authenticate checks a username and password and records the failure or
-// clears the count. Unknown names are counted too, so they lock the same way.
+// Authenticate checks a username and password. The attempt is counted
+// before the password is checked, in one statement, so parallel guesses
+// (even on several boai processes) cannot slip past the lockout; a correct
+// password clears the count. Unknown names are counted too, so they lock
+// the same way and tell nothing.
 func (db *DB) Authenticate(ctx context.Context, username, password string) (*auth.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	now := db.Now()
-	_, until, err := db.LoginState(ctx, username)
+	var failures int
+	var until int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		const next = `CASE WHEN login_failures.last_at < ? OR (login_failures.locked_until <> 0 AND login_failures.locked_until <= ?)
+			THEN 1 ELSE login_failures.failures + 1 END`
+		forgive, nowUS, lockEnd := micros(now.Add(-auth.LockFor)), micros(now), micros(now.Add(auth.LockFor))
+		return tx.queryRow(ctx, `INSERT INTO login_failures (username, failures, last_at, locked_until) VALUES (?, 1, ?, 0)
+			ON CONFLICT (username) DO UPDATE SET
+				failures = `+next+`,
+				locked_until = CASE WHEN `+next+` >= ?
+					THEN CASE WHEN login_failures.locked_until > ? THEN login_failures.locked_until ELSE ? END
+					ELSE 0 END,
+				last_at = ?
+			RETURNING failures, locked_until`,
+			username, nowUS, forgive, nowUS, forgive, nowUS, auth.LockAfter, nowUS, lockEnd, nowUS).Scan(&failures, &until)
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("count login attempt: %w", err)
 	}
-	if now.Before(until) {
+	if failures > auth.LockAfter && now.Before(fromMicros(until)) {
 		return nil, boai.Errorf(boai.ETOOMANY, "登录失败次数过多，请 %d 分钟后再试 / too many failed logins, try again later",
-			int(until.Sub(now).Minutes())+1)
+			int(fromMicros(until).Sub(now).Minutes())+1)
 	}
 	var hash string
 	u, err := scanUser(db.queryRow(ctx, "SELECT id, username, display_name, role, branch_id, active, created_at, password_hash FROM users WHERE username = ?", username), &hash)
 	ok := false
 	if err == nil && u.Active {
-		ok, err = auth.CheckPassword(hash, password)
-		if err != nil {
+		if ok, err = auth.CheckPassword(hash, password); err != nil {
 			return nil, err
 		}
 	} else {
@@ -203,9 +220,6 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*aut
 		_, _ = auth.CheckPassword(dummyHash, password)
 	}
 	if !ok {
-		if err := db.recordLoginFailure(ctx, username, now); err != nil {
-			return nil, err
-		}
 		return nil, ErrBadLogin
 	}
 	if err := db.Write(ctx, func(tx *Tx) error {
@@ -218,34 +232,6 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*aut
 }
 
 var dummyHash, _ = auth.HashPassword("boai-dummy-password")
-
-func (db *DB) recordLoginFailure(ctx context.Context, username string, now time.Time) error {
-	return db.Write(ctx, func(tx *Tx) error {
-		var failures int
-		var last int64
-		err := tx.queryRow(ctx, "SELECT failures, last_at FROM login_failures WHERE username = ?", username).Scan(&failures, &last)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		// Failures older than the lock period are forgiven.
-		if now.Sub(fromMicros(last)) > auth.LockFor {
-			failures = 0
-		}
-		failures++
-		var until int64
-		if failures >= auth.LockAfter {
-			until = micros(now.Add(auth.LockFor))
-		}
-		if errors.Is(err, sql.ErrNoRows) {
-			_, err = tx.exec(ctx, "INSERT INTO login_failures (username, failures, last_at, locked_until) VALUES (?, ?, ?, ?)",
-				username, failures, micros(now), until)
-		} else {
-			_, err = tx.exec(ctx, "UPDATE login_failures SET failures = ?, last_at = ?, locked_until = ? WHERE username = ?",
-				failures, micros(now), until, username)
-		}
-		return err
-	})
-}
 
 // SessionTTL is how long a login lasts without use.
 const SessionTTL = 12 * time.Hour

@@ -10,7 +10,7 @@ import (
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	if userFrom(r.Context()) != nil {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next"), "/dashboard"), http.StatusSeeOther)
 		return
 	}
 	p := s.page(r, "login.title")
@@ -20,7 +20,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
-	next := safeNext(r.PostFormValue("next"))
+	next := safeNext(r.PostFormValue("next"), "/dashboard")
 	// Slow down guessing before the lockout: each failure past the first
 	// few makes the next answer wait longer.
 	failures, _, err := s.db.LoginState(r.Context(), username)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"boai/internal/i18n"
 )
@@ -58,10 +59,22 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps redirects after login on this site.
-func safeNext(next string) string {
-	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
-		return "/dashboard"
+// safeNext keeps a redirect target on this site: a path starting with
+// one "/", with no scheme, no host, no backslash and no control or space
+// characters (browsers drop tabs and newlines, so "/\t/evil.com" would
+// become "//evil.com"). Anything else gets fallback.
+func safeNext(next, fallback string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") {
+		return fallback
+	}
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f {
+			return fallback
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return fallback
 	}
 	return next
 }
@@ -72,11 +85,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		lang = "zh"
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 86400, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
-	next := r.URL.Query().Get("next")
-	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
