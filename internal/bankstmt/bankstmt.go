@@ -4,7 +4,7 @@
 // each with a reason a person can act on.
 //
 // Every row gets a stable external reference, so importing the same or an
-// overlapping statement twice is idempotent: "bank:"+serial when the bank
+// overlapping statement twice is idempotent: the serial itself when the bank
 // gives a serial number, otherwise "stmt:" and a hash of the row's content.
 // Identical rows without a serial in one file are taken as separate gifts
 // (two ¥100 cash deposits on one day are common), so the second one's hash
@@ -418,7 +418,7 @@ type seen struct {
 func dedupe(row *Row, serials map[string]seen, contents map[string]int) {
 	content := fingerprint(row)
 	if s := normalizeSerial(row.Serial); s != "" {
-		row.Ref = "bank:" + s
+		row.Ref = s // the serial as printed, so a clerk typing it in the form matches the import
 		prev, ok := serials[row.Ref]
 		switch {
 		case !ok:

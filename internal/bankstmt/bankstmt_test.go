@@ -101,7 +101,7 @@ func TestParseMixed(t *testing.T) {
 	wantFirst := Row{
 		Line: 5, Time: time.Date(2026, 11, 1, 9, 15, 2, 0, shanghai), Counterparty: "张三",
 		Account: "6222021234567890", AmountFen: 100000, Summary: "转账", Purpose: "抗洪捐款",
-		Serial: "A001", Ref: "bank:A001", Verdict: Accept,
+		Serial: "A001", Ref: "A001", Verdict: Accept,
 	}
 	if !first.Time.Equal(wantFirst.Time) {
 		t.Errorf("first row time = %v, want %v", first.Time, wantFirst.Time)
@@ -292,7 +292,7 @@ func TestParseXLSX(t *testing.T) {
 				i, r.Line, r.Verdict, r.AmountFen, r.Time, r.Reason, w.line, w.verdict, w.fen, w.time)
 		}
 	}
-	if got := st.Rows[0].Ref; got != "bank:V1" {
+	if got := st.Rows[0].Ref; got != "V1" {
 		t.Errorf("ref = %q, want bank:V1", got)
 	}
 }

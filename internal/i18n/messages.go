@@ -12,7 +12,7 @@ var zh = map[string]string{
 
 	"login.title": "工作人员登录", "login.username": "用户名", "login.password": "密码", "login.submit": "登录",
 
-	"verify.title": "捐赠证书核验", "verify.genuine": "证书真实有效", "verify.none": "未找到该证书编号对应的捐赠。",
+	"verify.title": "捐赠证书核验", "verify.genuine": "证书真实有效", "verify.void": "该捐赠已冲正，此证书已作废", "verify.none": "未找到该证书编号对应的捐赠。",
 
 	"lookup.title": "捐赠信息查询", "lookup.lead": "输入证书编号，或输入捐赠人姓名和手机号后四位，查询您的捐赠及状态。",
 	"lookup.cert": "证书编号", "lookup.or": "或者", "lookup.name": "捐赠人姓名", "lookup.last4": "手机号后四位",
@@ -119,7 +119,7 @@ var en = map[string]string{
 
 	"login.title": "Staff login", "login.username": "Username", "login.password": "Password", "login.submit": "Log in",
 
-	"verify.title": "Certificate verification", "verify.genuine": "This certificate is genuine", "verify.none": "No donation matches this certificate number.",
+	"verify.title": "Certificate verification", "verify.genuine": "This certificate is genuine", "verify.void": "This donation was reversed: the certificate is void", "verify.none": "No donation matches this certificate number.",
 
 	"lookup.title": "Donation look-up", "lookup.lead": "Enter your certificate number, or your name and the last four digits of your phone, to see your donations and their status.",
 	"lookup.cert": "Certificate number", "lookup.or": "or", "lookup.name": "Donor name", "lookup.last4": "Last 4 digits of phone",

@@ -56,19 +56,21 @@ type RefChecker interface {
 	ExistingRefs(ctx context.Context, refs []string) (map[string]bool, error)
 }
 
-// orgWords mark a counterparty as an organisation rather than a person.
+// orgWords mark a counterparty as an organisation. Only words no
+// personal name contains: a single 店 or 厂 can be part of a name.
 var orgWords = []string{"公司", "有限", "集团", "协会", "基金会", "银行", "医院", "学校", "大学", "学院", "委员会",
-	"中心", "商会", "工厂", "厂", "商店", "店", "事务所", "合作社", "研究院", "局", "街道", "社区", "村委", "政府", "Co.", "Ltd", "Inc"}
+	"中心", "商会", "工厂", "商店", "事务所", "合作社", "研究院", "研究所", "街道", "社区", "村委", "政府", "红十字会",
+	"CO.", "LTD", "INC", "LIMITED", "CORP", "COMPANY", "BANK", "FOUNDATION"}
 
-// DonorKindOf guesses whether a bank counterparty is an organisation.
+// DonorKindOf tells an organisation from a person by the words in its
+// name. When in doubt it says person: an organisation shown masked is a
+// small error, a person shown by full name in public is a breach.
 func DonorKindOf(name string) donation.DonorKind {
+	up := strings.ToUpper(name)
 	for _, w := range orgWords {
-		if strings.Contains(name, w) {
+		if strings.Contains(up, w) {
 			return donation.Organization
 		}
-	}
-	if len([]rune(name)) > 8 {
-		return donation.Organization
 	}
 	return donation.Person
 }

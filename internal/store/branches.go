@@ -17,13 +17,20 @@ func (db *DB) CreateBranch(ctx context.Context, a audit.Actor, b *org.Branch) er
 		return err
 	}
 	return db.Write(ctx, func(tx *Tx) error {
-		if b.ParentID != 0 {
-			var n int
-			if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM branches WHERE id = ?", b.ParentID).Scan(&n); err != nil {
-				return err
-			} else if n == 0 {
-				return boai.Errorf(boai.EINVALID, "上级机构不存在 / parent branch not found")
-			}
+		// One society, one root: every other branch hangs under it.
+		var parents int
+		q, arg := "SELECT COUNT(*) FROM branches WHERE id = ?", any(b.ParentID)
+		if b.ParentID == 0 {
+			q, arg = "SELECT COUNT(*) FROM branches WHERE parent_id IS NULL AND ? = 0", 0
+		}
+		if err := tx.queryRow(ctx, q, arg).Scan(&parents); err != nil {
+			return err
+		}
+		switch {
+		case b.ParentID != 0 && parents == 0:
+			return boai.Errorf(boai.EINVALID, "上级机构不存在 / parent branch not found")
+		case b.ParentID == 0 && parents > 0:
+			return boai.Errorf(boai.EINVALID, "请选择上级机构 / choose the parent branch")
 		}
 		var n int
 		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM branches WHERE code = ?", b.Code).Scan(&n); err != nil {

@@ -198,5 +198,6 @@ func (s *Server) branchUpdate(w http.ResponseWriter, r *http.Request) {
 		s.formErr(w, r, err, func(st int, err error) { s.renderBranches(w, r, st, err) })
 		return
 	}
+	s.branchNames.Delete(id)
 	http.Redirect(w, r, "/admin/branches?flash=saved", http.StatusSeeOther)
 }

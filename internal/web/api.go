@@ -149,6 +149,7 @@ func (s *Server) apiDonationCreate(w http.ResponseWriter, r *http.Request) {
 		st = http.StatusCreated
 		s.metrics.Recorded(donation.SourceAPI, 1)
 		w.Header().Set("Location", fmt.Sprintf("/api/v1/donations/%d", d.ID))
+		d.BranchName = s.branchName(r.Context(), d.BranchID)
 	}
 	writeJSON(w, st, s.toAPI(d))
 }

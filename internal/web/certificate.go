@@ -1,6 +1,7 @@
 package web
 
 import (
+	"boai"
 	"bytes"
 	"io"
 	"net/http"
@@ -36,6 +37,10 @@ func (s *Server) serveCertificate(w http.ResponseWriter, r *http.Request, ctype,
 	}
 	if d.Kind != donation.KindDonation {
 		s.notFound(w, r)
+		return
+	}
+	if d.ReversedBy != 0 {
+		s.fail(w, r, boai.Errorf(boai.ECONFLICT, "该捐赠已冲正，证书已作废，不再出具 / this donation was reversed; its certificate is void"))
 		return
 	}
 	var buf bytes.Buffer

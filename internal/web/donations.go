@@ -9,6 +9,7 @@ import (
 
 	"boai"
 	"boai/internal/audit"
+	"boai/internal/auth"
 	"boai/internal/donation"
 	"boai/internal/money"
 	"boai/internal/org"
@@ -140,6 +141,11 @@ func (s *Server) renderDonationForm(w http.ResponseWriter, r *http.Request, st i
 	if v.Get("branch") == "" {
 		v.Set("branch", strconv.FormatInt(userFrom(r.Context()).BranchID, 10))
 	}
+	if v.Get("form_key") == "" {
+		// One key per filled-in form: a double click or a resent form
+		// finds the donation the first submission recorded.
+		v.Set("form_key", auth.NewSecret("f_"))
+	}
 	p.Data = donationForm{Values: v, Branches: branches, Channels: donation.Channels, Kinds: donation.DesignationKinds,
 		Now: s.db.Now().In(s.cfg.Location).Format("2006-01-02T15:04")}
 	s.renderStatus(w, r, st, "donation_new", p)
@@ -189,6 +195,7 @@ func (s *Server) donationFromForm(r *http.Request, v url.Values) (*donation.Dona
 		AmountFen: amount, Channel: donation.Channel(v.Get("channel")), ReceivedAt: received, BranchID: branch,
 		Designation: donation.Designation{Kind: donation.DesignationKind(v.Get("designation_kind")), Target: v.Get("designation_target")},
 		Message:     v.Get("message"), ExternalRef: v.Get("external_ref"), Source: donation.SourceForm,
+		IdemKey: formKey(v.Get("form_key")),
 	}, nil
 }
 
@@ -265,4 +272,12 @@ func (s *Server) donationReverse(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) verifyURL(cert string) string {
 	return s.cfg.BaseURL + "/verify/" + url.PathEscape(cert)
+}
+
+// formKey turns the form's hidden key into an idempotency key.
+func formKey(k string) string {
+	if k == "" || len(k) > 64 {
+		return ""
+	}
+	return "form:" + k
 }

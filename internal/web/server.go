@@ -42,7 +42,9 @@ type Server struct {
 	limiter *limiter
 	imports *importProgress
 	tokens  tokenCache
-	bg      sync.WaitGroup
+	// branchNames caches branch names for API answers.
+	branchNames sync.Map
+	bg          sync.WaitGroup
 }
 
 // NewServer parses the templates and returns a server ready to serve.
@@ -145,4 +147,18 @@ const (
 func userFrom(ctx context.Context) *auth.User {
 	u, _ := ctx.Value(userKey).(*auth.User)
 	return u
+}
+
+// branchName names a branch for a response; branches change rarely, so
+// the names are cached in the process.
+func (s *Server) branchName(ctx context.Context, id int64) string {
+	if v, ok := s.branchNames.Load(id); ok {
+		return v.(string)
+	}
+	b, err := s.db.Branch(ctx, id)
+	if err != nil {
+		return ""
+	}
+	s.branchNames.Store(id, b.Name)
+	return b.Name
 }
