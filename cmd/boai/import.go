@@ -74,7 +74,7 @@ func importCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 	if err := db.CreateImport(ctx, cliActor, imp); err != nil {
 		return err
 	}
-	if err := db.StartImportCommit(ctx, imp.ID); err != nil {
+	if err := db.StartImportCommit(ctx, cliActor, imp.ID); err != nil {
 		return err
 	}
 	ds := plan.Donations()
@@ -85,7 +85,7 @@ func importCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 		fmt.Fprintf(stdout, "\r  committing… %d", n)
 	})
 	if err != nil {
-		_ = db.FailImport(ctx, imp.ID, err.Error())
+		_ = db.FailImport(ctx, cliActor, imp.ID, err.Error())
 		return err
 	}
 	fmt.Fprintf(stdout, "\rimported %d donations (%s); %d already there\n", added, total.Yuan(), skipped)

@@ -84,6 +84,10 @@ func open(ctx context.Context, cfg Config) (*store.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.ResetInterruptedImports(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

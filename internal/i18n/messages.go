@@ -51,7 +51,7 @@ var zh = map[string]string{
 	"import.detected": "格式 %s，编码 %s，表头在第 %d 行。", "import.mapping_used": "使用的列对应", "import.adjust": "调整对应关系",
 	"import.accept_total": "可导入金额", "import.commit": "确认导入 %d 笔捐赠", "import.commit_hint": "全部导入或全部不导入；已导入过的流水不会重复导入。",
 	"import.showing": "只显示：%s", "import.show_all": "显示全部", "import.line": "行号", "import.reason": "说明",
-	"import.committing": "正在导入…", "import.committing_elsewhere": "正在由另一台服务器导入，请稍候刷新。",
+	"import.committing": "正在导入…", "import.committing_elsewhere": "正在导入（可能由另一台服务器进行），请稍候刷新；若 30 分钟后仍未完成，可重新提交。",
 	"import.done": "导入完成：新增 %d 笔，跳过 %d 笔，合计 %s。", "import.failed": "上次导入失败，未导入任何数据",
 
 	"audit.title": "审计日志", "audit.all_records": "全部记录类型", "audit.record_id": "记录编号", "audit.summary": "共 %d 条",
@@ -94,7 +94,7 @@ var zh = map[string]string{
 	"action.user.update": "修改用户", "action.user.passwd": "重设密码", "action.user.login": "登录", "action.user.logout": "退出",
 	"action.token.create": "新建令牌", "action.token.revoke": "撤销令牌", "action.branch.create": "新建机构",
 	"action.branch.update": "修改机构", "action.import.upload": "上传流水", "action.import.commit": "提交导入",
-	"action.import.mapping": "保存列对应",
+	"action.import.mapping": "保存列对应", "action.import.start": "开始提交导入", "action.import.fail": "导入失败",
 
 	"entity.donation": "捐赠", "entity.user": "用户", "entity.branch": "机构", "entity.api_token": "API 令牌",
 	"entity.import": "导入", "entity.import_mapping": "列对应",
@@ -158,7 +158,7 @@ var en = map[string]string{
 	"import.detected": "Format %s, encoding %s, header on row %d.", "import.mapping_used": "Columns used", "import.adjust": "Adjust mapping",
 	"import.accept_total": "Amount to import", "import.commit": "Import %d donations", "import.commit_hint": "All or nothing; rows already imported are never imported twice.",
 	"import.showing": "Showing only: %s", "import.show_all": "Show all", "import.line": "Line", "import.reason": "Note",
-	"import.committing": "Importing…", "import.committing_elsewhere": "Another server is importing this file; refresh shortly.",
+	"import.committing": "Importing…", "import.committing_elsewhere": "Importing (perhaps on another server); refresh shortly. If it has not finished in 30 minutes, it can be committed again.",
 	"import.done": "Import finished: %d added, %d skipped, total %s.", "import.failed": "The last attempt failed and imported nothing",
 
 	"audit.title": "Audit trail", "audit.all_records": "All record types", "audit.record_id": "Record id", "audit.summary": "%d entries",
@@ -201,7 +201,7 @@ var en = map[string]string{
 	"action.user.update": "Updated user", "action.user.passwd": "Set password", "action.user.login": "Logged in", "action.user.logout": "Logged out",
 	"action.token.create": "Created token", "action.token.revoke": "Revoked token", "action.branch.create": "Created branch",
 	"action.branch.update": "Updated branch", "action.import.upload": "Uploaded statement", "action.import.commit": "Committed import",
-	"action.import.mapping": "Saved column mapping",
+	"action.import.mapping": "Saved column mapping", "action.import.start": "Started committing import", "action.import.fail": "Import failed",
 
 	"entity.donation": "Donation", "entity.user": "User", "entity.branch": "Branch", "entity.api_token": "API token",
 	"entity.import": "Import", "entity.import_mapping": "Column mapping",

@@ -34,7 +34,14 @@ type Import struct {
 	Error       string
 	CreatedBy   string
 	CreatedAt   time.Time
+	StartedAt   time.Time
 	FinishedAt  time.Time
+}
+
+// Stale reports whether a commit in progress has outlived ImportTimeout:
+// its process is gone, and the import may be committed again.
+func (imp *Import) Stale(now time.Time) bool {
+	return imp.Status == ImportCommitting && now.Sub(imp.StartedAt) > ImportTimeout+time.Minute
 }
 
 const (
@@ -69,17 +76,17 @@ func (db *DB) CreateImport(ctx context.Context, a audit.Actor, imp *Import) erro
 func (db *DB) Import(ctx context.Context, id int64) (*Import, error) {
 	var imp Import
 	var created int64
-	var finished sql.NullInt64
+	var started, finished sql.NullInt64
 	err := db.queryRow(ctx, `SELECT id, filename, sha256, content, mapping, branch_id, designation, status, rows_total, accepted,
-		skipped, total_fen, error, created_by, created_at, finished_at FROM imports WHERE id = ?`, id).Scan(
+		skipped, total_fen, error, created_by, created_at, started_at, finished_at FROM imports WHERE id = ?`, id).Scan(
 		&imp.ID, &imp.Filename, &imp.SHA256, &imp.Content, &imp.Mapping, &imp.BranchID, &imp.Designation, &imp.Status,
-		&imp.RowsTotal, &imp.Accepted, &imp.Skipped, &imp.TotalFen, &imp.Error, &imp.CreatedBy, &created, &finished)
+		&imp.RowsTotal, &imp.Accepted, &imp.Skipped, &imp.TotalFen, &imp.Error, &imp.CreatedBy, &created, &started, &finished)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, boai.Errorf(boai.ENOTFOUND, "导入记录不存在 / import not found")
 	} else if err != nil {
 		return nil, fmt.Errorf("import %d: %w", id, err)
 	}
-	imp.CreatedAt, imp.FinishedAt = fromMicros(created), nullMicros(finished)
+	imp.CreatedAt, imp.StartedAt, imp.FinishedAt = fromMicros(created), nullMicros(started), nullMicros(finished)
 	return &imp, nil
 }
 
@@ -108,18 +115,41 @@ func (db *DB) ExistingRefs(ctx context.Context, refs []string) (map[string]bool,
 	return out, rows.Err()
 }
 
+// ImportTimeout bounds one import's commit; a commit that started longer
+// ago died with its process (its transaction left nothing behind), and the
+// import may be committed again.
+const ImportTimeout = 30 * time.Minute
+
 // StartImportCommit moves an import from preview to committing, once: a
-// second click, or a second process, gets a conflict.
-func (db *DB) StartImportCommit(ctx context.Context, id int64) error {
+// second click, or a second process, gets a conflict, unless the first
+// commit is older than ImportTimeout.
+func (db *DB) StartImportCommit(ctx context.Context, a audit.Actor, id int64) error {
+	now := db.Now()
 	return db.Write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, "UPDATE imports SET status = ? WHERE id = ? AND status = ?", ImportCommitting, id, ImportPreview)
+		res, err := tx.exec(ctx, `UPDATE imports SET status = ?, started_at = ?, error = '' WHERE id = ?
+			AND (status = ? OR (status = ? AND started_at < ?))`,
+			ImportCommitting, micros(now), id, ImportPreview, ImportCommitting, micros(now.Add(-ImportTimeout-time.Minute)))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return boai.Errorf(boai.ECONFLICT, "该文件已提交或正在提交 / this import is already committed or in progress")
 		}
+		return tx.audit(ctx, a, "import.start", "import", id, nil, nil)
+	})
+}
+
+// ResetInterruptedImports returns imports left committing by a process
+// that stopped to preview. Only for SQLite, where one process is the only
+// writer, so at its start no commit can be running.
+func (db *DB) ResetInterruptedImports(ctx context.Context) error {
+	if db.Dialect != SQLite {
 		return nil
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, "UPDATE imports SET status = ?, error = ? WHERE status = ?",
+			ImportPreview, "上次提交被中断，未导入任何数据 / the last commit was interrupted; nothing was imported", ImportCommitting)
+		return err
 	})
 }
 
@@ -163,10 +193,12 @@ func (db *DB) CommitImport(ctx context.Context, a audit.Actor, id int64, ds []*d
 
 // FailImport records why committing an import failed; nothing of it was
 // recorded, and it can be committed again.
-func (db *DB) FailImport(ctx context.Context, id int64, msg string) error {
+func (db *DB) FailImport(ctx context.Context, a audit.Actor, id int64, msg string) error {
 	return db.Write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, "UPDATE imports SET status = ?, error = ? WHERE id = ?", ImportPreview, msg, id)
-		return err
+		if _, err := tx.exec(ctx, "UPDATE imports SET status = ?, error = ? WHERE id = ?", ImportPreview, msg, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, "import.fail", "import", id, nil, map[string]string{"error": msg})
 	})
 }
 

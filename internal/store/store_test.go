@@ -354,3 +354,33 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Errorf("a refused backup removed the existing one: %v", err)
 	}
 }
+
+// A commit whose process died (SIGKILL mid-import) leaves the import
+// "committing"; it can be taken over once stale, and on SQLite a restart
+// resets it.
+func TestInterruptedImportCanBeCommittedAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, b := seed(t, db)
+		imp := &store.Import{Filename: "x.csv", Content: []byte("x"), Mapping: "{}", BranchID: b.ID, Designation: "{}"}
+		if err := db.CreateImport(ctx, actor, imp); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.StartImportCommit(ctx, actor, imp.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.StartImportCommit(ctx, actor, imp.ID); boai.ErrorCode(err) != boai.ECONFLICT {
+			t.Errorf("second start while running: %v", err)
+		}
+		real := db.Now
+		db.Now = func() time.Time { return real().Add(store.ImportTimeout + 2*time.Minute) }
+		defer func() { db.Now = real }()
+		got, _ := db.Import(ctx, imp.ID)
+		if !got.Stale(db.Now()) {
+			t.Error("an old commit is not stale")
+		}
+		if err := db.StartImportCommit(ctx, actor, imp.ID); err != nil {
+			t.Errorf("taking over a stale commit: %v", err)
+		}
+	})
+}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
 	"boai"
 	"boai/internal/bankstmt"
@@ -158,6 +157,9 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
 	}
 	d := previewData{Import: imp, Progress: s.imports.get(imp.ID),
 		Verdicts: []bankstmt.Verdict{bankstmt.Accept, importer.Imported, bankstmt.Invalid, bankstmt.Debit, bankstmt.Total, bankstmt.Duplicate}}
+	if imp.Stale(s.db.Now()) {
+		imp.Status = store.ImportPreview // its process died; it may be committed again
+	}
 	if imp.Status == store.ImportPreview {
 		pl, err := s.plan(r.Context(), imp)
 		if err != nil {
@@ -202,7 +204,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, boai.Errorf(boai.ECONFLICT, "预览后数据已变化（可导入 %s 行），请重新核对 / the preview changed; check it again", got))
 		return
 	}
-	if err := s.db.StartImportCommit(r.Context(), imp.ID); err != nil {
+	if err := s.db.StartImportCommit(r.Context(), actor(r), imp.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -212,12 +214,12 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) {
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), store.ImportTimeout)
 		defer cancel()
 		n, _, _, err := s.db.CommitImport(ctx, a, imp.ID, ds, len(pl.Lines), pr.set)
 		if err != nil {
 			s.log.Error("import commit", "import", imp.ID, "err", err)
-			_ = s.db.FailImport(context.Background(), imp.ID, boai.ErrorMessage(err))
+			_ = s.db.FailImport(context.Background(), a, imp.ID, boai.ErrorMessage(err))
 			pr.finish(err)
 			return
 		}

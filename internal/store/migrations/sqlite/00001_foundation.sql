@@ -127,6 +127,7 @@ CREATE TABLE imports (
     error       TEXT NOT NULL DEFAULT '',
     created_by  TEXT NOT NULL,
     created_at  BIGINT NOT NULL,
+    started_at  BIGINT,
     finished_at BIGINT
 );
 
