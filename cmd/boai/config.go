@@ -3,9 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"boai/internal/web"
@@ -14,16 +16,17 @@ import (
 // Config is boai's whole configuration: defaults, then environment, then
 // flags.
 type Config struct {
-	Addr          string
-	Data          string
-	DB            string // postgres:// URL; empty for SQLite in Data
-	BaseURL       string
-	Society       string
-	SocietyEn     string
-	CertPrefix    string
-	Timezone      string
-	SecureCookies bool
-	LookupRate    float64
+	Addr           string
+	Data           string
+	DB             string // postgres:// URL; empty for SQLite in Data
+	BaseURL        string
+	Society        string
+	SocietyEn      string
+	CertPrefix     string
+	Timezone       string
+	SecureCookies  bool
+	LookupRate     float64
+	TrustedProxies string // comma-separated CIDRs or addresses of the load balancers
 }
 
 func defaultConfig() Config {
@@ -48,6 +51,7 @@ func (c *Config) env() {
 	str("BOAI_SOCIETY_EN", &c.SocietyEn)
 	str("BOAI_CERT_PREFIX", &c.CertPrefix)
 	str("BOAI_TZ", &c.Timezone)
+	str("BOAI_TRUSTED_PROXIES", &c.TrustedProxies)
 	if v, err := strconv.ParseBool(os.Getenv("BOAI_SECURE_COOKIES")); err == nil {
 		c.SecureCookies = v
 	}
@@ -66,6 +70,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Society, "society", c.Society, "the society's name (env BOAI_SOCIETY)")
 	fs.StringVar(&c.CertPrefix, "cert-prefix", c.CertPrefix, "certificate number prefix (env BOAI_CERT_PREFIX)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure; set behind HTTPS (env BOAI_SECURE_COOKIES)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
 }
 
 // dsn is what store.Open takes: the PostgreSQL URL or the SQLite file.
@@ -87,6 +92,31 @@ func (c *Config) location() (*time.Location, error) {
 	return loc, nil
 }
 
+// proxies parses TrustedProxies.
+func (c *Config) proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q: %w", f, err)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q: %w", f, err)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
 func (c *Config) web(loc *time.Location) web.Config {
 	base := c.BaseURL
 	if base == "" {
@@ -96,8 +126,9 @@ func (c *Config) web(loc *time.Location) web.Config {
 		}
 		base = "http://" + host
 	}
+	proxies, _ := c.proxies() // checked in serve
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
-		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate}
+		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies}
 }
 
 // parseArgs parses flags wherever they stand among the positional

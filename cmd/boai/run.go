@@ -115,6 +115,9 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if _, err := cfg.proxies(); err != nil {
+		return err
+	}
 	db, err := open(ctx, cfg)
 	if err != nil {
 		return err

@@ -87,8 +87,10 @@ func (p *pdfCanvas) picture(x, y, w, h float64, draw func(*rasterCanvas)) {
 	}
 }
 
-// qr draws the code as vector squares, one rectangle per run of dark modules.
-func (p *pdfCanvas) qr(q *qrcode.QRCode, x, y, size float64) {
+// qr draws the code as vector squares, one rectangle per run of dark modules,
+// on a white square that holds the bitmap's quiet zone. It fills the square
+// exactly and returns its side.
+func (p *pdfCanvas) qr(q *qrcode.QRCode, x, y, size float64) float64 {
 	bits := q.Bitmap()
 	mod := size / float64(len(bits))
 	p.fillRect(x, y, size, size, color.RGBA{0xFF, 0xFF, 0xFF, 0xFF})
@@ -108,4 +110,5 @@ func (p *pdfCanvas) qr(q *qrcode.QRCode, x, y, size float64) {
 			j = k
 		}
 	}
+	return size
 }

@@ -168,18 +168,35 @@ func (r *rasterCanvas) rotatedText(x, y, size, deg float64, c color.RGBA, s stri
 	draw.BiLinear.Transform(r.img, m, tmp.img, tmp.img.Bounds(), draw.Over, nil)
 }
 
-// qr draws go-qrcode's own image of the code, scaled to the square.
-func (r *rasterCanvas) qr(q *qrcode.QRCode, x, y, size float64) {
+// qr draws the code from its bitmap, quiet zone included, with every module
+// a square of the same whole number of pixels: as near to size as that
+// allows, its top left on the pixel nearest (x, y). Scaling go-qrcode's
+// image instead made modules of uneven widths that decoders misread. It
+// returns the side drawn, in points.
+func (r *rasterCanvas) qr(q *qrcode.QRCode, x, y, size float64) float64 {
+	bits := q.Bitmap()
+	n := len(bits)
+	mod := max(int(math.Round(size*r.scale/float64(n))), 1)
 	x, y = r.px(x, y)
-	n := int(math.Round(size * r.scale))
-	dst := image.Rect(0, 0, n, n).Add(image.Pt(int(math.Round(x)), int(math.Round(y))))
-	img := q.Image(dst.Dx())
-	if img.Bounds().Size() == dst.Size() {
-		draw.Draw(r.img, dst, img, img.Bounds().Min, draw.Src)
-		return
+	x0, y0 := int(math.Round(x)), int(math.Round(y))
+	white, black := image.NewUniform(color.White), image.NewUniform(color.Black)
+	draw.Draw(r.img, image.Rect(x0, y0, x0+n*mod, y0+n*mod), white, image.Point{}, draw.Src)
+	for i, row := range bits {
+		for j := 0; j < len(row); {
+			if !row[j] {
+				j++
+				continue
+			}
+			k := j
+			for k < len(row) && row[k] {
+				k++
+			}
+			dark := image.Rect(x0+j*mod, y0+i*mod, x0+k*mod, y0+(i+1)*mod)
+			draw.Draw(r.img, dark, black, image.Point{}, draw.Src)
+			j = k
+		}
 	}
-	// Too many modules for the pixels: go-qrcode drew it larger.
-	draw.NearestNeighbor.Scale(r.img, dst, img, img.Bounds(), draw.Src, nil)
+	return float64(n*mod) / r.scale
 }
 
 func toFixed(v float64) fixed.Int26_6 { return fixed.Int26_6(math.Round(v * 64)) }

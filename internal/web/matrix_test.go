@@ -33,7 +33,7 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 	t.Helper()
 	ctx := context.Background()
 	// Look-ups are rate limited per client; the matrix is one client.
-	f := &matrixFixture{society: newSociety(t, db, 10, web.Config{LookupRate: 1e9})}
+	f := &matrixFixture{society: newSociety(t, db, 10, web.Config{LookupRate: 1e9, VerifyRate: 1e9})}
 	f.targetUser = f.users[auth.Warehouse]
 	imp := &store.Import{Filename: "matrix.csv", Mapping: "{}", BranchID: f.city.ID, Designation: `{"kind":"undesignated"}`,
 		Content: []byte("交易日期,对方户名,收入金额,流水号\n" + time.Now().Add(-48*time.Hour).In(cst).Format("2006-01-02") + ",张三,100.00,M001\n")}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -217,14 +218,54 @@ func reportPattern(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// clientIP is the peer address. Behind a trusted proxy set
-// X-Forwarded-For handling there; boai does not trust it by default.
+// clientIP is the address of the client: the peer, or, when the peer is
+// one of the configured trusted proxies (the load balancer), the nearest
+// address in X-Forwarded-For that is not a trusted proxy. Without trusted
+// proxies the header is ignored, since anyone can send it.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	trusted, _ := r.Context().Value(proxiesKey).([]netip.Prefix)
+	if !isTrusted(host, trusted) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		if h == "" {
+			continue
+		}
+		if !isTrusted(h, trusted) {
+			return h
+		}
+		host = h
 	}
 	return host
+}
+
+func isTrusted(ip string, trusted []netip.Prefix) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	for _, p := range trusted {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// withProxies puts the trusted proxies where clientIP finds them.
+func (s *Server) withProxies(next http.Handler) http.Handler {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), proxiesKey, s.cfg.TrustedProxies)))
+	})
 }
 
 // limiter is a token bucket per client for the public look-ups, so nobody

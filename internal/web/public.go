@@ -35,7 +35,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 // verify is the page a certificate's QR code opens.
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
-	if !s.limiter.allow("verify:"+clientIP(r), s.db.Now()) {
+	if !s.verifyLimiter.allow(clientIP(r), s.db.Now()) {
 		s.fail(w, r, boai.Errorf(boai.ETOOMANY, "查询过于频繁，请稍后再试 / too many look-ups, try again shortly"))
 		return
 	}

@@ -85,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 	h := reportPattern(mux)
 	h = csrf.Handler(h)
 	h = s.authenticate(h)
+	h = s.withProxies(h)
 	h = securityHeaders(h)
 	h = s.observe(h)
 	return h

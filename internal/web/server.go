@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,10 @@ type Config struct {
 	Location      *time.Location // the society's time zone
 	SecureCookies bool           // mark cookies Secure (behind HTTPS)
 	LookupRate    float64        // public look-ups per minute per client
+	VerifyRate    float64        // certificate verifications (QR scans) per minute per client
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the real client, for rate limits and the audit trail.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves boai over HTTP.
@@ -39,9 +44,12 @@ type Server struct {
 	log     *slog.Logger
 	metrics *Metrics
 	tmpl    map[string]*template.Template
-	limiter *limiter
-	imports *importProgress
-	tokens  tokenCache
+	limiter *limiter // donor look-ups
+	// verifyLimiter is looser: a QR scan is a single look-up of a number
+	// printed on paper, and a crowd at an event shares one address.
+	verifyLimiter *limiter
+	imports       *importProgress
+	tokens        tokenCache
 	// branchNames caches branch names for API answers.
 	branchNames sync.Map
 	bg          sync.WaitGroup
@@ -55,9 +63,12 @@ func NewServer(db *store.DB, cfg Config, log *slog.Logger, m *Metrics) (*Server,
 	if cfg.LookupRate == 0 {
 		cfg.LookupRate = 10
 	}
+	if cfg.VerifyRate == 0 {
+		cfg.VerifyRate = 60
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{db: db, cfg: cfg, log: log, metrics: m,
-		limiter: newLimiter(cfg.LookupRate, 5), imports: newImportProgress()}
+		limiter: newLimiter(cfg.LookupRate, 5), verifyLimiter: newLimiter(cfg.VerifyRate, 20), imports: newImportProgress()}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -142,6 +153,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota + 1
 	patternKey
+	proxiesKey
 )
 
 func userFrom(ctx context.Context) *auth.User {
