@@ -324,7 +324,9 @@ func (db *DB) ReverseDonation(ctx context.Context, a audit.Actor, id int64, reas
 		}
 		rev = &donation.Donation{
 			CertNo: orig.CertNo + "-R", Kind: donation.KindReversal, ReversesID: orig.ID, BranchID: orig.BranchID,
-			Donor: orig.Donor, AmountFen: -orig.AmountFen, Channel: orig.Channel, ReceivedAt: db.Now(),
+			// Dated as the donation it cancels, so that day's totals (and
+			// the trend) show what really arrived.
+			Donor: orig.Donor, AmountFen: -orig.AmountFen, Channel: orig.Channel, ReceivedAt: orig.ReceivedAt,
 			Designation: orig.Designation, Reason: reason, Source: donation.SourceForm, CreatedBy: a.Username,
 			Fingerprint: orig.Fingerprint,
 		}

@@ -8,11 +8,14 @@ import (
 	"boai/internal/money"
 )
 
-// Total is a count and a net amount.
+// Total is a count and a net amount, overall and for today. A reversal
+// counts minus one, so counts are of donations that stand.
 type Total struct {
-	Key   string
-	Count int
-	Fen   money.Fen
+	Key        string
+	Count      int
+	Fen        money.Fen
+	TodayCount int
+	TodayFen   money.Fen
 }
 
 // DayTotal is one day's received money.
@@ -47,21 +50,26 @@ func (db *DB) DashboardStats(ctx context.Context, branch int64, now time.Time, l
 	y, m, dd := now.In(loc).Date()
 	today := time.Date(y, m, dd, 0, 0, 0, 0, loc)
 	var s Dashboard
-	if err := db.queryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM donations d"+cond, args...).Scan(&s.All.Count, &s.All.Fen); err != nil {
-		return nil, fmt.Errorf("total: %w", err)
-	}
-	if err := db.queryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM donations d"+and("d.received_at >= ?"),
-		append(args, micros(today))...).Scan(&s.Today.Count, &s.Today.Fen); err != nil {
-		return nil, fmt.Errorf("today: %w", err)
-	}
-	var err error
-	if s.ByChannel, err = db.totals(ctx, "SELECT d.channel, COUNT(*), SUM(d.amount_fen) FROM donations d"+cond+" GROUP BY d.channel ORDER BY 3 DESC", args...); err != nil {
+	// One pass per breakdown: overall and today, by conditional sums.
+	const sums = `, COALESCE(SUM(CASE WHEN d.kind = 'donation' THEN 1 ELSE -1 END), 0), COALESCE(SUM(d.amount_fen), 0),
+		COALESCE(SUM(CASE WHEN d.received_at >= ? THEN (CASE WHEN d.kind = 'donation' THEN 1 ELSE -1 END) ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.received_at >= ? THEN d.amount_fen ELSE 0 END), 0)`
+	targs := append([]any{micros(today), micros(today)}, args...)
+	all, err := db.totals(ctx, "SELECT ''"+sums+" FROM donations d"+cond, targs...)
+	if err != nil {
 		return nil, err
 	}
-	if s.ByBranch, err = db.totals(ctx, "SELECT b.name, COUNT(*), SUM(d.amount_fen) FROM donations d JOIN branches b ON b.id = d.branch_id"+cond+" GROUP BY b.name ORDER BY 3 DESC", args...); err != nil {
+	if len(all) == 1 {
+		s.All = all[0]
+		s.Today = Total{Count: all[0].TodayCount, Fen: all[0].TodayFen}
+	}
+	if s.ByChannel, err = db.totals(ctx, "SELECT d.channel"+sums+" FROM donations d"+cond+" GROUP BY d.channel ORDER BY 3 DESC", targs...); err != nil {
 		return nil, err
 	}
-	if s.ByDesignation, err = db.totals(ctx, "SELECT d.designation_kind, COUNT(*), SUM(d.amount_fen) FROM donations d"+cond+" GROUP BY d.designation_kind ORDER BY 3 DESC", args...); err != nil {
+	if s.ByBranch, err = db.totals(ctx, "SELECT b.name"+sums+" FROM donations d JOIN branches b ON b.id = d.branch_id"+cond+" GROUP BY b.name ORDER BY 3 DESC", targs...); err != nil {
+		return nil, err
+	}
+	if s.ByDesignation, err = db.totals(ctx, "SELECT d.designation_kind"+sums+" FROM donations d"+cond+" GROUP BY d.designation_kind ORDER BY 3 DESC", targs...); err != nil {
 		return nil, err
 	}
 	// Day buckets in integer arithmetic, portable to both databases: the
@@ -69,7 +77,7 @@ func (db *DB) DashboardStats(ctx context.Context, branch int64, now time.Time, l
 	start := today.AddDate(0, 0, -(days - 1))
 	_, off := now.In(loc).Zone()
 	const day = int64(86400_000_000)
-	rows, err := db.query(ctx, "SELECT (d.received_at + ?) / ?, COUNT(*), SUM(d.amount_fen) FROM donations d"+and("d.received_at >= ?")+" GROUP BY 1",
+	rows, err := db.query(ctx, "SELECT (d.received_at + ?) / ?, SUM(CASE WHEN d.kind = 'donation' THEN 1 ELSE -1 END), SUM(d.amount_fen) FROM donations d"+and("d.received_at >= ?")+" GROUP BY 1",
 		append([]any{int64(off) * 1_000_000, day}, append(args, micros(start))...)...)
 	if err != nil {
 		return nil, fmt.Errorf("trend: %w", err)
@@ -106,7 +114,7 @@ func (db *DB) totals(ctx context.Context, query string, args ...any) ([]Total, e
 	var out []Total
 	for rows.Next() {
 		var t Total
-		if err := rows.Scan(&t.Key, &t.Count, &t.Fen); err != nil {
+		if err := rows.Scan(&t.Key, &t.Count, &t.Fen, &t.TodayCount, &t.TodayFen); err != nil {
 			return nil, err
 		}
 		out = append(out, t)

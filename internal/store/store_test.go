@@ -384,3 +384,36 @@ func TestInterruptedImportCanBeCommittedAgain(t *testing.T) {
 		}
 	})
 }
+
+func TestDashboardCountsStandingDonations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		loc, _ := time.LoadLocation("Asia/Shanghai")
+		if s, err := db.DashboardStats(ctx, 0, time.Now(), loc, 7); err != nil || s.All.Count != 0 {
+			t.Fatalf("empty database: %+v %v", s, err)
+		}
+		_, b := seed(t, db)
+		old := newDonation(b.ID, "OLD", 5000)
+		old.ReceivedAt = time.Now().AddDate(0, 0, -3)
+		fresh := newDonation(b.ID, "NEW", 700)
+		fresh.ReceivedAt = time.Now().Add(-time.Minute).Truncate(time.Second)
+		for _, d := range []*donation.Donation{old, fresh} {
+			if _, err := db.CreateDonation(ctx, actor, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.ReverseDonation(ctx, actor, old.ID, "录入错误"); err != nil {
+			t.Fatal(err)
+		}
+		s, err := db.DashboardStats(ctx, 0, time.Now(), loc, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.All.Count != 1 || s.All.Fen != 700 || s.Today.Count != 1 || s.Today.Fen != 700 {
+			t.Errorf("all %+v today %+v: want one standing donation of 700 fen, today too", s.All, s.Today)
+		}
+		if len(s.ByChannel) != 1 || s.ByChannel[0].TodayFen != 700 || s.ByChannel[0].Count != 1 {
+			t.Errorf("by channel %+v", s.ByChannel)
+		}
+	})
+}
