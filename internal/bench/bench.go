@@ -62,7 +62,7 @@ func Intake(ctx context.Context, o Options) error {
 	if o.Duration <= 0 {
 		o.Duration = 10 * time.Second
 	}
-	backend := "sqlite (WAL, synchronous=FULL)"
+	backend := "sqlite (WAL, fdatasync before every answer)"
 	if o.DB != "" {
 		backend = "postgresql"
 	}
