@@ -177,6 +177,7 @@ type Donation struct {
 	Kind        string // KindDonation or KindReversal
 	ReversesID  int64  // for a reversal: the donation it cancels
 	ReversedBy  int64  // filled on read: the reversal that cancels this donation, if any
+	CorrectsID  int64  // the reversed donation this one replaces, with the right details
 	BranchID    int64
 	BranchName  string // filled on read
 	Donor       Donor

@@ -20,7 +20,7 @@ var CertPrefix = "HZ"
 // CertLocation is the time zone certificate numbers take their date from.
 var CertLocation = time.FixedZone("CST", 8*3600)
 
-const donationCols = `d.id, d.cert_no, d.kind, COALESCE(d.reverses_id, 0), COALESCE(r.id, 0), d.branch_id, b.name,
+const donationCols = `d.id, d.cert_no, d.kind, COALESCE(d.reverses_id, 0), COALESCE(r.id, 0), COALESCE(d.corrects_id, 0), d.branch_id, b.name,
 	d.donor_kind, d.donor_name, d.donor_phone, d.donor_id_number, d.anonymous, d.amount_fen, d.channel, d.received_at,
 	d.designation_kind, d.designation_target, d.message, COALESCE(d.external_ref, ''), COALESCE(d.idem_key, ''),
 	d.fingerprint, d.reason, d.source, COALESCE(d.import_id, 0), d.created_by, d.created_at`
@@ -30,7 +30,7 @@ const donationFrom = ` FROM donations d JOIN branches b ON b.id = d.branch_id LE
 func scanDonation(s interface{ Scan(...any) error }) (*donation.Donation, error) {
 	var d donation.Donation
 	var received, created int64
-	err := s.Scan(&d.ID, &d.CertNo, &d.Kind, &d.ReversesID, &d.ReversedBy, &d.BranchID, &d.BranchName,
+	err := s.Scan(&d.ID, &d.CertNo, &d.Kind, &d.ReversesID, &d.ReversedBy, &d.CorrectsID, &d.BranchID, &d.BranchName,
 		&d.Donor.Kind, &d.Donor.Name, &d.Donor.Phone, &d.Donor.IDNumber, &d.Donor.Anonymous, &d.AmountFen, &d.Channel, &received,
 		&d.Designation.Kind, &d.Designation.Target, &d.Message, &d.ExternalRef, &d.IdemKey,
 		&d.Fingerprint, &d.Reason, &d.Source, &d.ImportID, &d.CreatedBy, &created)
@@ -50,6 +50,7 @@ type donationAudit struct {
 	CertNo      string               `json:"cert_no"`
 	Kind        string               `json:"kind"`
 	ReversesID  int64                `json:"reverses_id,omitempty"`
+	CorrectsID  int64                `json:"corrects_id,omitempty"`
 	BranchID    int64                `json:"branch_id"`
 	Donor       donation.Donor       `json:"donor"`
 	AmountFen   money.Fen            `json:"amount_fen"`
@@ -67,7 +68,7 @@ type donationAudit struct {
 
 func donationSnapshot(d *donation.Donation) donationAudit {
 	return donationAudit{
-		CertNo: d.CertNo, Kind: d.Kind, ReversesID: d.ReversesID, BranchID: d.BranchID, Donor: d.Donor,
+		CertNo: d.CertNo, Kind: d.Kind, ReversesID: d.ReversesID, CorrectsID: d.CorrectsID, BranchID: d.BranchID, Donor: d.Donor,
 		AmountFen: d.AmountFen, Channel: d.Channel, ReceivedAt: d.ReceivedAt.UTC().Format(time.RFC3339),
 		Designation: d.Designation, Fund: d.Designation.FundLabel(), Message: d.Message,
 		ExternalRef: d.ExternalRef, IdemKey: d.IdemKey, Reason: d.Reason, Source: d.Source, ImportID: d.ImportID,
@@ -90,6 +91,21 @@ func (db *DB) CreateDonation(ctx context.Context, a audit.Actor, d *donation.Don
 		return false, err
 	}
 	in := *d
+	if d.CorrectsID != 0 {
+		err = db.Write(ctx, func(tx *Tx) error {
+			*d = in
+			orig, err := scanDonation(tx.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.id = ?", d.CorrectsID))
+			if err != nil {
+				return err
+			}
+			if orig.Kind != donation.KindDonation || orig.ReversedBy == 0 {
+				return boai.Errorf(boai.EINVALID, "只能为已冲正的捐赠登记更正 / only a reversed donation can be corrected")
+			}
+			created, err = tx.createDonation(ctx, a, d, after)
+			return err
+		})
+		return created, err
+	}
 	dw := &donationWrite{d: d, a: a, after: after}
 	err = db.submit(&writeReq{ctx: ctx, done: make(chan error, 1), don: dw, fn: func(tx *Tx) error {
 		*d = in
@@ -116,7 +132,7 @@ type donationWrite struct {
 // Those the INSERT skipped (a retry, a clash, a certificate number drawn
 // twice) go through createDonation one by one.
 func (t *Tx) insertDonations(ctx context.Context, ws []*donationWrite) error {
-	const cols = 25
+	const cols = 26
 	var b strings.Builder
 	b.WriteString(donationInsertHead + "VALUES ")
 	args := make([]any, 0, cols*len(ws))
@@ -195,11 +211,11 @@ func (db *DB) prepareDonation(d *donation.Donation) (string, error) {
 	return snapshot(donationSnapshot(d))
 }
 
-const donationInsertHead = `INSERT INTO donations (cert_no, kind, reverses_id, branch_id, donor_kind, donor_name, donor_phone,
+const donationInsertHead = `INSERT INTO donations (cert_no, kind, reverses_id, corrects_id, branch_id, donor_kind, donor_name, donor_phone,
 	donor_phone_last4, donor_id_number, anonymous, amount_fen, channel, received_at, designation_kind, designation_target,
 	fund_label, message, external_ref, idem_key, fingerprint, reason, source, import_id, created_by, created_at) `
 
-const insertDonation = donationInsertHead + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+const insertDonation = donationInsertHead + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 
 // createDonation inserts d (prepared by prepareDonation, whose audit
 // snapshot is after) unless a unique key is taken, then decides between
@@ -235,7 +251,11 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		// An external key is taken: this is a retry, or a clash.
-		existing, err := scanDonation(t.queryRow(ctx, selectDonationByKeys, d.ExternalRef, d.ExternalRef, d.IdemKey, d.IdemKey))
+		ref := d.ExternalRef
+		if d.CorrectsID != 0 {
+			ref = "" // a correction shares its reference with the donation it replaces
+		}
+		existing, err := scanDonation(t.queryRow(ctx, selectDonationByKeys, ref, ref, d.IdemKey, d.IdemKey, d.CorrectsID, d.CorrectsID))
 		if boai.ErrorCode(err) == boai.ENOTFOUND {
 			return false, fmt.Errorf("donation insert conflicted on no known key (certificate number %s)", d.CertNo)
 		} else if err != nil {
@@ -255,8 +275,9 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 }
 
 const (
-	selectDonationByKeys = "SELECT " + donationCols + donationFrom + " WHERE (d.external_ref = ? AND ? <> '') OR (d.idem_key = ? AND ? <> '')"
-	countCertNo          = "SELECT COUNT(*) FROM donations WHERE cert_no = ?"
+	selectDonationByKeys = "SELECT " + donationCols + donationFrom +
+		" WHERE (d.external_ref = ? AND ? <> '' AND d.corrects_id IS NULL) OR (d.idem_key = ? AND ? <> '') OR (d.corrects_id = ? AND ? <> 0)"
+	countCertNo = "SELECT COUNT(*) FROM donations WHERE cert_no = ?"
 )
 
 // hotWrites are prepared once on SQLite's writer connection when the
@@ -265,7 +286,7 @@ var hotWrites = []string{insertDonation, insertAudit, selectDonationByKeys, coun
 
 // donationArgs are d's values in insertDonation's column order.
 func donationArgs(d *donation.Donation) []any {
-	return []any{d.CertNo, d.Kind, nullID(d.ReversesID), d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone,
+	return []any{d.CertNo, d.Kind, nullID(d.ReversesID), nullID(d.CorrectsID), d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone,
 		d.Donor.PhoneLast4(), d.Donor.IDNumber, d.Donor.Anonymous, d.AmountFen, d.Channel, micros(d.ReceivedAt),
 		d.Designation.Kind, d.Designation.Target, d.Designation.FundLabel(), d.Message, nullString(d.ExternalRef),
 		nullString(d.IdemKey), d.Fingerprint, d.Reason, d.Source, nullID(d.ImportID), d.CreatedBy, micros(d.CreatedAt)}
@@ -348,6 +369,11 @@ func (db *DB) Donation(ctx context.Context, id int64) (*donation.Donation, error
 // DonationByCert returns the donation with a certificate number.
 func (db *DB) DonationByCert(ctx context.Context, certNo string) (*donation.Donation, error) {
 	return scanDonation(db.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.cert_no = ?", certNo))
+}
+
+// Correction returns the donation recorded to replace reversed donation id.
+func (db *DB) Correction(ctx context.Context, id int64) (*donation.Donation, error) {
+	return scanDonation(db.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.corrects_id = ?", id))
 }
 
 // Reversal returns the record that reverses donation id.

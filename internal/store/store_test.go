@@ -417,3 +417,44 @@ func TestDashboardCountsStandingDonations(t *testing.T) {
 		}
 	})
 }
+
+// After a reversal the right donation is recorded anew, with the same bank
+// reference; it can be recorded once, and retrying the original payment
+// notification still finds the original.
+func TestCorrectionAfterReversal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, b := seed(t, db)
+		orig := newDonation(b.ID, "T1", 10000)
+		if _, err := db.CreateDonation(ctx, actor, orig); err != nil {
+			t.Fatal(err)
+		}
+		early := newDonation(b.ID, "T1", 1000)
+		early.CorrectsID = orig.ID
+		if _, err := db.CreateDonation(ctx, actor, early); boai.ErrorCode(err) != boai.EINVALID {
+			t.Errorf("correcting a donation that stands: %v", err)
+		}
+		if _, err := db.ReverseDonation(ctx, actor, orig.ID, "金额应为 10 元"); err != nil {
+			t.Fatal(err)
+		}
+		fix := newDonation(b.ID, "T1", 1000)
+		fix.CorrectsID = orig.ID
+		if created, err := db.CreateDonation(ctx, actor, fix); err != nil || !created {
+			t.Fatalf("correction: %v %v", created, err)
+		}
+		got, err := db.Correction(ctx, orig.ID)
+		if err != nil || got.ID != fix.ID || got.ExternalRef != "T1" {
+			t.Errorf("correction of %d: %+v %v", orig.ID, got, err)
+		}
+		again := newDonation(b.ID, "T1", 2000)
+		again.CorrectsID = orig.ID
+		if _, err := db.CreateDonation(ctx, actor, again); boai.ErrorCode(err) != boai.ECONFLICT {
+			t.Errorf("second correction: %v", err)
+		}
+		retry := newDonation(b.ID, "T1", 10000)
+		retry.ReceivedAt = orig.ReceivedAt
+		if created, err := db.CreateDonation(ctx, actor, retry); err != nil || created || retry.ID != orig.ID {
+			t.Errorf("the original notification retried: created %v id %d (want %d) %v", created, retry.ID, orig.ID, err)
+		}
+	})
+}

@@ -125,7 +125,33 @@ type donationForm struct {
 }
 
 func (s *Server) donationForm(w http.ResponseWriter, r *http.Request) {
-	s.renderDonationForm(w, r, http.StatusOK, url.Values{}, nil)
+	v := url.Values{}
+	if c := r.URL.Query().Get("corrects"); c != "" {
+		// Recording the corrected donation: start from the reversed one.
+		r.SetPathValue("id", c)
+		orig, err := s.visibleDonation(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Set("corrects", c)
+		v.Set("donor_kind", string(orig.Donor.Kind))
+		v.Set("donor_name", orig.Donor.Name)
+		v.Set("phone", orig.Donor.Phone)
+		v.Set("id_number", orig.Donor.IDNumber)
+		if orig.Donor.Anonymous {
+			v.Set("anonymous", "1")
+		}
+		v.Set("amount", orig.AmountFen.String())
+		v.Set("channel", string(orig.Channel))
+		v.Set("received_at", s.fmtTime(orig.ReceivedAt, "2006-01-02T15:04"))
+		v.Set("branch", strconv.FormatInt(orig.BranchID, 10))
+		v.Set("designation_kind", string(orig.Designation.Kind))
+		v.Set("designation_target", orig.Designation.Target)
+		v.Set("message", orig.Message)
+		v.Set("external_ref", orig.ExternalRef)
+	}
+	s.renderDonationForm(w, r, http.StatusOK, v, nil)
 }
 
 func (s *Server) renderDonationForm(w http.ResponseWriter, r *http.Request, st int, v url.Values, err error) {
@@ -189,13 +215,22 @@ func (s *Server) donationFromForm(r *http.Request, v url.Values) (*donation.Dona
 	if !userFrom(r.Context()).SeesBranch(branch) {
 		return nil, boai.Errorf(boai.EFORBIDDEN, "只能录入本机构的捐赠 / you may only record your own branch's donations")
 	}
+	var corrects int64
+	if c := v.Get("corrects"); c != "" {
+		r.SetPathValue("id", c)
+		orig, err := s.visibleDonation(r)
+		if err != nil {
+			return nil, err
+		}
+		corrects = orig.ID
+	}
 	return &donation.Donation{
 		Donor: donation.Donor{Kind: donation.DonorKind(v.Get("donor_kind")), Name: v.Get("donor_name"),
 			Phone: v.Get("phone"), IDNumber: v.Get("id_number"), Anonymous: v.Get("anonymous") != ""},
 		AmountFen: amount, Channel: donation.Channel(v.Get("channel")), ReceivedAt: received, BranchID: branch,
 		Designation: donation.Designation{Kind: donation.DesignationKind(v.Get("designation_kind")), Target: v.Get("designation_target")},
 		Message:     v.Get("message"), ExternalRef: v.Get("external_ref"), Source: donation.SourceForm,
-		IdemKey: formKey(v.Get("form_key")),
+		IdemKey: formKey(v.Get("form_key")), CorrectsID: corrects,
 	}, nil
 }
 
@@ -217,10 +252,12 @@ func (s *Server) visibleDonation(r *http.Request) (*donation.Donation, error) {
 }
 
 type detailData struct {
-	D       *donation.Donation
-	Related *donation.Donation // the reversal of this donation, or the donation this reverses
-	History []audit.Entry
-	Verify  string
+	D          *donation.Donation
+	Related    *donation.Donation // the reversal of this donation, or the donation this reverses
+	Correction *donation.Donation // the donation recorded to replace this reversed one
+	Corrects   *donation.Donation // the reversed donation this one replaces
+	History    []audit.Entry
+	Verify     string
 }
 
 func (s *Server) donationDetail(w http.ResponseWriter, r *http.Request) {
@@ -239,6 +276,18 @@ func (s *Server) donationDetail(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if d.ReversedBy != 0 {
+		if data.Correction, err = s.db.Correction(r.Context(), d.ID); err != nil && boai.ErrorCode(err) != boai.ENOTFOUND {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if d.CorrectsID != 0 {
+		if data.Corrects, err = s.db.Donation(r.Context(), d.CorrectsID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	ids := []int64{d.ID}
 	if data.Related != nil {

@@ -177,3 +177,48 @@ func TestFormRejectsUnknownBranch(t *testing.T) {
 		}
 	})
 }
+
+// After a reversal the clerk records the corrected donation from the
+// reversed one's page: the form comes filled in, the correction keeps the
+// bank reference, and each page links to the other.
+func TestCorrectionThroughTheWeb(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSociety(t, db, 0, web.Config{})
+		clerk := s.as(auth.Clerk)
+		d := s.cityGift
+		path := "/donations/" + strconv.FormatInt(d.ID, 10)
+		if r := clerk.postForm(path+"/reverse", url.Values{"reason": {"金额录错"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("reverse: %v", r)
+		}
+		page := clerk.get(path)
+		if !strings.Contains(page.Body, "/donations/new?corrects="+strconv.FormatInt(d.ID, 10)) {
+			t.Fatalf("the reversed donation offers no correction: %v", page)
+		}
+		form := clerk.get("/donations/new?corrects=" + strconv.FormatInt(d.ID, 10))
+		if form.Status != http.StatusOK || !strings.Contains(form.Body, `value="KNOWN-CITY"`) || !strings.Contains(form.Body, d.Donor.Name) {
+			t.Fatalf("correction form not filled in: %v", form)
+		}
+		v := donationForm(s.city.ID, d.Donor.Name, "1,200.00")
+		v.Set("corrects", strconv.FormatInt(d.ID, 10))
+		v.Set("external_ref", "KNOWN-CITY")
+		r := clerk.postForm("/donations", v)
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("record the correction: %v", r)
+		}
+		fix, err := db.Correction(context.Background(), d.ID)
+		if err != nil || fix.AmountFen != 120000 || fix.ExternalRef != "KNOWN-CITY" {
+			t.Fatalf("correction: %+v %v", fix, err)
+		}
+		if !strings.Contains(clerk.get(path).Body, fix.CertNo) || !strings.Contains(clerk.get("/donations/"+strconv.FormatInt(fix.ID, 10)).Body, d.CertNo) {
+			t.Error("the donation and its correction do not link to each other")
+		}
+		if r := clerk.postForm("/donations", v); r.Status != http.StatusSeeOther || !strings.HasSuffix(r.location(), strconv.FormatInt(fix.ID, 10)+"?flash=created") {
+			t.Errorf("the same correction sent again: %v (%s), want the first one", r, r.location())
+		}
+		v.Set("amount", "1,300.00")
+		if r := clerk.postForm("/donations", v); r.Status != http.StatusConflict {
+			t.Errorf("a second, different correction: %v, want 409", r)
+		}
+	})
+}

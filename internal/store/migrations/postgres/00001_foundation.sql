@@ -50,6 +50,7 @@ CREATE TABLE donations (
     cert_no            TEXT NOT NULL UNIQUE,
     kind               TEXT NOT NULL,
     reverses_id        BIGINT REFERENCES donations(id),
+    corrects_id        BIGINT REFERENCES donations(id),
     branch_id          BIGINT NOT NULL REFERENCES branches(id),
     donor_kind         TEXT NOT NULL,
     donor_name         TEXT NOT NULL,
@@ -64,7 +65,7 @@ CREATE TABLE donations (
     designation_target TEXT NOT NULL DEFAULT '',
     fund_label         TEXT NOT NULL,
     message            TEXT NOT NULL DEFAULT '',
-    external_ref       TEXT UNIQUE,
+    external_ref       TEXT,
     idem_key           TEXT,
     fingerprint        TEXT NOT NULL,
     reason             TEXT NOT NULL DEFAULT '',
@@ -77,6 +78,10 @@ CREATE TABLE donations (
 -- most rows have nothing to index, and branch lists walk the time index.
 CREATE UNIQUE INDEX donations_reverses ON donations(reverses_id) WHERE reverses_id IS NOT NULL;
 CREATE UNIQUE INDEX donations_idem_key ON donations(idem_key) WHERE idem_key IS NOT NULL;
+-- A reversed donation keeps its bank reference; the corrected record that
+-- replaces it may carry the same one, and each reversal has one correction.
+CREATE UNIQUE INDEX donations_external_ref ON donations(external_ref) WHERE external_ref IS NOT NULL AND corrects_id IS NULL;
+CREATE UNIQUE INDEX donations_corrects ON donations(corrects_id) WHERE corrects_id IS NOT NULL;
 CREATE INDEX donations_received ON donations(received_at);
 CREATE INDEX donations_lookup ON donations(donor_name, donor_phone_last4) WHERE donor_phone_last4 <> '';
 
