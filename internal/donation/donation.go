@@ -145,6 +145,19 @@ func (d Designation) FundLabel() string {
 	return "定向·" + designationLabels[d.Kind] + "·" + d.Target
 }
 
+var designationLabelsEn = map[DesignationKind]string{
+	Purpose: "purpose", Project: "project", Region: "region", Institution: "institution",
+}
+
+// FundLabelEn is FundLabel in English, for English pages; the target
+// stays as written.
+func (d Designation) FundLabelEn() string {
+	if !d.Designated() {
+		return "Undesignated"
+	}
+	return "Designated · " + designationLabelsEn[d.Kind] + " · " + d.Target
+}
+
 // Designated reports whether the gift is restricted.
 func (d Designation) Designated() bool { return d.Kind != Undesignated && d.Kind != "" }
 

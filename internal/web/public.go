@@ -17,7 +17,7 @@ type publicDonation struct {
 	Donor       string
 	AmountFen   money.Fen
 	ReceivedAt  any
-	Designation string
+	Designation donation.Designation
 	Status      string
 	Branch      string
 }
@@ -25,7 +25,7 @@ type publicDonation struct {
 func toPublic(d *donation.Donation) publicDonation {
 	return publicDonation{
 		CertNo: d.CertNo, Donor: d.Donor.PublicName(), AmountFen: d.AmountFen, ReceivedAt: d.ReceivedAt,
-		Designation: d.Designation.FundLabel(), Status: d.Status(), Branch: d.BranchName,
+		Designation: d.Designation, Status: d.Status(), Branch: d.BranchName,
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"boai/internal/auth"
+	"boai/internal/donation"
 	"boai/internal/i18n"
 	"boai/internal/money"
 	"boai/internal/store"
@@ -139,6 +140,14 @@ func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, ar
 
 // Can reports whether the page's user may do action (for showing links).
 func (p *page) Can(a string) bool { return p.User.Can(auth.Action(a)) }
+
+// Fund is a designation's fund label in the page's language.
+func (p *page) Fund(d donation.Designation) string {
+	if p.Lang == "en" {
+		return d.FundLabelEn()
+	}
+	return d.FundLabel()
+}
 
 // OtherLang is the language the switch offers.
 func (p *page) OtherLang() string {
