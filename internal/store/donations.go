@@ -263,7 +263,7 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 		}
 		if existing.Fingerprint != d.Fingerprint {
 			return false, &boai.Error{Code: boai.ECONFLICT,
-				Message: fmt.Sprintf("该流水号/幂等键已用于另一笔不同的捐赠（%s）/ this key was already used for a different donation", existing.CertNo)}
+				Message: "该流水号/幂等键已用于另一笔内容不同的捐赠 / this reference or idempotency key was already used for a different donation"}
 		}
 		*d = *existing
 		return false, nil

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"boai"
@@ -85,7 +86,11 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, boai.Errorf(boai.EFORBIDDEN, "只能导入本机构的捐赠 / you may only import your own branch's donations"))
 		return
 	}
-	des := donation.Designation{Kind: donation.DesignationKind(r.PostFormValue("designation_kind")), Target: r.PostFormValue("designation_target")}
+	des := donation.Designation{Kind: donation.DesignationKind(r.PostFormValue("designation_kind")), Target: strings.TrimSpace(r.PostFormValue("designation_target"))}
+	if des.Designated() && des.Target == "" {
+		s.renderImportForm(w, r, http.StatusBadRequest, m, boai.Errorf(boai.EINVALID, "定向导入须写明定向对象 / a designated import needs its target"))
+		return
+	}
 	// Parse now, so a file without a recognisable header is sent back at
 	// once with the reason, rather than stored.
 	if _, err := bankstmt.Parse(bytes.NewReader(content), m, s.cfg.Location); err != nil {
