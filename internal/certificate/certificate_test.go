@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/skip2/go-qrcode"
-
 	"boai/internal/money"
 )
 
@@ -279,7 +277,7 @@ type placed struct {
 
 func (r *recorder) fillRect(x, y, w, h float64, c color.RGBA)          {}
 func (r *recorder) strokeCircle(cx, cy, rad, lw float64, c color.RGBA) {}
-func (r *recorder) qr(q *qrcode.QRCode, x, y, size float64) float64    { return size }
+func (r *recorder) qr(q qrCode, x, y, size float64) float64            { return size }
 func (r *recorder) text(x, y, size float64, c color.RGBA, s string) {
 	r.texts = append(r.texts, placed{s, x, y, r.m.width(s, size), size})
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/skip2/go-qrcode"
-
 	"boai/internal/money"
 )
 
@@ -45,26 +43,18 @@ type canvas interface {
 	fillRect(x, y, w, h float64, c color.RGBA)
 	strokeCircle(cx, cy, r, lw float64, c color.RGBA)
 	text(x, y, size float64, c color.RGBA, s string)
-	// qr draws the code, with go-qrcode's 4-module quiet zone, as a square
-	// with its top left at (x, y), size wide or as near it as whole modules
-	// allow, and returns the side it drew.
-	qr(q *qrcode.QRCode, x, y, size float64) float64
+	// qr draws the code, quiet zone included, as a square with its top left
+	// at (x, y), size wide or as near it as whole pixels per module allow, and
+	// returns the side it drew.
+	qr(q qrCode, x, y, size float64) float64
 	// picture has draw paint the box (x, y, w, h) on a raster canvas, in page
 	// coordinates. The PDF embeds the box as an image, which keeps decorative
 	// lettering, like the seal's, out of the document's text.
 	picture(x, y, w, h float64, draw func(*rasterCanvas))
 }
 
-func newQR(url string) (*qrcode.QRCode, error) {
-	q, err := qrcode.New(url, qrcode.Medium)
-	if err != nil {
-		return nil, fmt.Errorf("certificate: QR code for %q: %w", url, err)
-	}
-	return q, nil
-}
-
 // layout draws the whole certificate.
-func layout(cv canvas, m *measurer, c Certificate, q *qrcode.QRCode) {
+func layout(cv canvas, m *measurer, c Certificate, q qrCode) {
 	cv.fillRect(0, 0, pageW, pageH, paper)
 	drawFrame(cv)
 	drawHeader(cv, m, c)
@@ -221,17 +211,14 @@ const (
 	qrX    = marginX - 10
 	qrTop  = 410.0
 	qrSize = 104.0
-	// qrQuiet is the quiet zone, in modules, that go-qrcode's bitmap has
-	// around the code.
-	qrQuiet = 4
 )
 
-func drawQR(cv canvas, m *measurer, c Certificate, q *qrcode.QRCode) {
+func drawQR(cv canvas, m *measurer, c Certificate, q qrCode) {
 	side := cv.qr(q, qrX, qrTop, qrSize)
 	// Align the captions with the code itself, not its white quiet zone, but
 	// set them below the quiet zone: text inside it stops decoders finding
 	// the code.
-	quiet := side * qrQuiet / float64(len(q.Bitmap()))
+	quiet := side * qrQuiet / float64(len(q))
 	x, y := qrX+quiet, qrTop+side+10
 	cv.text(x, y, 9, grey, "扫码验证 Scan to verify")
 	url, size := fitLines(m, c.VerifyURL, 330, 7, 5, 2)

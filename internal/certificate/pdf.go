@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/signintech/gopdf"
-	"github.com/skip2/go-qrcode"
 )
 
 // pdfCanvas draws on a one-page gopdf document. gopdf embeds only the glyphs
@@ -90,12 +89,11 @@ func (p *pdfCanvas) picture(x, y, w, h float64, draw func(*rasterCanvas)) {
 // qr draws the code as vector squares, one rectangle per run of dark modules,
 // on a white square that holds the bitmap's quiet zone. It fills the square
 // exactly and returns its side.
-func (p *pdfCanvas) qr(q *qrcode.QRCode, x, y, size float64) float64 {
-	bits := q.Bitmap()
-	mod := size / float64(len(bits))
+func (p *pdfCanvas) qr(q qrCode, x, y, size float64) float64 {
+	mod := size / float64(len(q))
 	p.fillRect(x, y, size, size, color.RGBA{0xFF, 0xFF, 0xFF, 0xFF})
 	black := color.RGBA{0, 0, 0, 0xFF}
-	for i, row := range bits {
+	for i, row := range q {
 		for j := 0; j < len(row); {
 			if !row[j] {
 				j++

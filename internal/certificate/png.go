@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 
-	"github.com/skip2/go-qrcode"
 	"golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -168,20 +167,18 @@ func (r *rasterCanvas) rotatedText(x, y, size, deg float64, c color.RGBA, s stri
 	draw.BiLinear.Transform(r.img, m, tmp.img, tmp.img.Bounds(), draw.Over, nil)
 }
 
-// qr draws the code from its bitmap, quiet zone included, with every module
-// a square of the same whole number of pixels: as near to size as that
-// allows, its top left on the pixel nearest (x, y). Scaling go-qrcode's
-// image instead made modules of uneven widths that decoders misread. It
-// returns the side drawn, in points.
-func (r *rasterCanvas) qr(q *qrcode.QRCode, x, y, size float64) float64 {
-	bits := q.Bitmap()
-	n := len(bits)
+// qr draws the code, quiet zone included, with every module a square of the
+// same whole number of pixels, as near to size as that allows, its top left
+// on the pixel nearest (x, y), and returns the side drawn, in points. Scaled
+// to size exactly, modules would be of uneven widths.
+func (r *rasterCanvas) qr(q qrCode, x, y, size float64) float64 {
+	n := len(q)
 	mod := max(int(math.Round(size*r.scale/float64(n))), 1)
 	x, y = r.px(x, y)
 	x0, y0 := int(math.Round(x)), int(math.Round(y))
 	white, black := image.NewUniform(color.White), image.NewUniform(color.Black)
 	draw.Draw(r.img, image.Rect(x0, y0, x0+n*mod, y0+n*mod), white, image.Point{}, draw.Src)
-	for i, row := range bits {
+	for i, row := range q {
 		for j := 0; j < len(row); {
 			if !row[j] {
 				j++
