@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -43,6 +44,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := defaultConfig()
 	cfg.env()
+	if os.Getenv("GOGC") == "" {
+		// boai's live heap is small (tens of MB) and the machines it runs
+		// on have few cores: collecting less often gives intake about 15%
+		// more CPU for the price of some memory. GOGC overrides.
+		debug.SetGCPercent(300)
+	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "serve":
