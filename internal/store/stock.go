@@ -26,24 +26,29 @@ func (db *DB) RecordDoc(ctx context.Context, a audit.Actor, d *stock.Doc) error 
 	lines := append([]stock.Line(nil), d.Lines...)
 	return db.Write(ctx, func(tx *Tx) error {
 		d.Lines = append(d.Lines[:0], lines...)
-		id, err := tx.insert(ctx, `INSERT INTO stock_docs (no, kind, warehouse_id, to_warehouse_id, recipient, reason, note, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, auth.NewSecret("tmp-"), d.Kind, d.WarehouseID,
-			nullID(d.ToWarehouse), d.Recipient, d.Reason, d.Note, d.CreatedBy, micros(d.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("insert stock document: %w", err)
-		}
-		d.ID = id
-		d.No = fmt.Sprintf("%s%s-%06d", docPrefix[d.Kind], d.CreatedAt.In(CertLocation).Format("20060102"), id)
-		if _, err := tx.exec(ctx, "UPDATE stock_docs SET no = ? WHERE id = ?", d.No, id); err != nil {
+		return tx.recordDoc(ctx, a, d)
+	})
+}
+
+// recordDoc applies a validated document inside tx.
+func (t *Tx) recordDoc(ctx context.Context, a audit.Actor, d *stock.Doc) error {
+	id, err := t.insert(ctx, `INSERT INTO stock_docs (no, kind, warehouse_id, to_warehouse_id, recipient, reason, note, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, auth.NewSecret("tmp-"), d.Kind, d.WarehouseID,
+		nullID(d.ToWarehouse), d.Recipient, d.Reason, d.Note, d.CreatedBy, micros(d.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert stock document: %w", err)
+	}
+	d.ID = id
+	d.No = fmt.Sprintf("%s%s-%06d", docPrefix[d.Kind], d.CreatedAt.In(CertLocation).Format("20060102"), id)
+	if _, err := t.exec(ctx, "UPDATE stock_docs SET no = ? WHERE id = ?", d.No, id); err != nil {
+		return err
+	}
+	for i := range d.Lines {
+		if err := t.applyLine(ctx, d, &d.Lines[i], i+1); err != nil {
 			return err
 		}
-		for i := range d.Lines {
-			if err := tx.applyLine(ctx, d, &d.Lines[i], i+1); err != nil {
-				return err
-			}
-		}
-		return tx.audit(ctx, a, "stock."+d.Kind, "stock_doc", id, nil, d)
-	})
+	}
+	return t.audit(ctx, a, "stock."+d.Kind, "stock_doc", id, nil, d)
 }
 
 func (t *Tx) applyLine(ctx context.Context, d *stock.Doc, l *stock.Line, n int) error {
