@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"boai"
+	"boai/internal/donation"
 	"boai/internal/money"
 )
 
@@ -224,4 +225,53 @@ func validDate(s string) bool {
 
 func invalid(line int, format string, args ...any) error {
 	return boai.Errorf(boai.EINVALID, "第 %d 行：%s", line, fmt.Sprintf(format, args...))
+}
+
+// Intake statuses.
+const (
+	Receiving = "receiving" // lines recorded, sign-offs being collected
+	Settled   = "settled"   // outcomes fixed, accepted goods in stock
+)
+
+// Donation is an in-kind donation with its lines and sign-offs.
+type Donation struct {
+	ID           int64
+	CertNo       string
+	BranchID     int64
+	Donor        donation.Donor
+	Designation  donation.Designation
+	ReceivedAt   time.Time
+	Status       string
+	ReceiptDocID int64 // the goods-received note made at settlement
+	Lines        []Line
+	Outcomes     []Outcome // filled once settled, one per line
+	SignOffs     []SignOff
+	CreatedBy    string
+}
+
+// Validate checks a donation as it is first recorded.
+func (d *Donation) Validate() error {
+	d.Donor.Name = strings.TrimSpace(d.Donor.Name)
+	if d.Donor.Kind == "" {
+		d.Donor.Kind = donation.Organization
+	}
+	if d.Designation.Kind == "" {
+		d.Designation.Kind = donation.Undesignated
+	}
+	switch {
+	case d.Donor.Name == "" && !d.Donor.Anonymous:
+		return boai.Errorf(boai.EINVALID, "请填写捐赠人名称，或勾选匿名 / donor name is required unless anonymous")
+	case d.Designation.Designated() && strings.TrimSpace(d.Designation.Target) == "":
+		return boai.Errorf(boai.EINVALID, "定向捐赠须写明定向对象 / a designated donation needs its target")
+	case d.BranchID <= 0:
+		return boai.Errorf(boai.EINVALID, "请选择接收机构 / receiving branch is required")
+	case len(d.Lines) == 0:
+		return boai.Errorf(boai.EINVALID, "至少要有一行物资 / at least one line of goods")
+	}
+	for i := range d.Lines {
+		if err := d.Lines[i].Validate(i + 1); err != nil {
+			return err
+		}
+	}
+	return nil
 }

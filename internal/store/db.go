@@ -228,9 +228,21 @@ func (db *DB) q(query string) string {
 
 // Tx is a write transaction: the batch a group commit runs in.
 type Tx struct {
-	db    *DB
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt // closed with the transaction
+	db       *DB
+	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt // closed with the transaction
+	readOnly bool                 // a read on the reader pool: no writer statements
+}
+
+// readTx runs fn in a read-only transaction on the reader pool, for reads
+// that must see one consistent state.
+func (db *DB) readTx(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer sqlTx.Rollback()
+	return fn(&Tx{db: db, tx: sqlTx, readOnly: true})
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -259,7 +271,7 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 // for the rest of the batch. pgx caches prepared statements per
 // connection by itself.
 func (t *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
-	if t.db.Dialect != SQLite {
+	if t.db.Dialect != SQLite || t.readOnly {
 		return nil
 	}
 	if st, ok := t.stmts[query]; ok {

@@ -1,0 +1,79 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"boai"
+	"boai/internal/donation"
+	"boai/internal/inkind"
+	"boai/internal/store"
+	"boai/internal/store/storetest"
+)
+
+// Goods arrive, four people sign, and only what all accepted enters stock,
+// in a lot of the donor's designation; the quarantined line stays out.
+func TestInKindIntake(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newStockFixture(t, db)
+		d := &inkind.Donation{BranchID: f.main.BranchID,
+			Donor:       donation.Donor{Kind: donation.Organization, Name: "杭州某某医疗器械有限公司"},
+			Designation: donation.Designation{Kind: donation.Institution, Target: "浙大一院"},
+			Lines: []inkind.Line{
+				{ItemID: f.n95.ID, Declared: 2000, Batch: "N-1", ExpiresOn: "2028-01-31", Valuation: inkind.Evidence,
+					DeclaredFen: 2000000, EvidenceKind: "invoice", EvidenceRef: "FP-001"},
+				{ItemID: f.kn95.ID, Declared: 500, Batch: "K-1", Valuation: inkind.Unappraisable},
+			}}
+		if err := db.CreateInKind(ctx, actor, d); err != nil {
+			t.Fatal(err)
+		}
+		sign := func(line int, role, verdict, reason string, counted int64) error {
+			return db.SignInKind(ctx, actor, d.ID, inkind.SignOff{Line: line, Role: role, Person: "签收人" + role, Counted: counted, Verdict: verdict, Reason: reason})
+		}
+		for _, role := range []string{inkind.RoleUnloading, inkind.RoleSorting} {
+			for line := range 2 {
+				if err := sign(line, role, inkind.Accepted, "", 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := sign(0, inkind.RoleCounting, inkind.Accepted, "", 1980); err != nil {
+			t.Fatal(err)
+		}
+		if err := sign(1, inkind.RoleCounting, inkind.Quarantined, "外箱标注与申报不符", 500); err != nil {
+			t.Fatal(err)
+		}
+		if err := sign(1, inkind.RoleCounting, inkind.Accepted, "", 500); boai.ErrorCode(err) != boai.ECONFLICT {
+			t.Errorf("a role signing twice: %v", err)
+		}
+		roles := []string{inkind.RoleUnloading, inkind.RoleSorting, inkind.RoleCounting}
+		if _, err := db.SettleInKind(ctx, actor, d.ID, roles, f.main.ID); err == nil || !strings.Contains(boai.ErrorMessage(err), inkind.RoleMedicalCheck) {
+			t.Fatalf("settled N95 without the medical-grade check: %v", err)
+		}
+		if err := sign(0, inkind.RoleMedicalCheck, inkind.Accepted, "", 0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.SettleInKind(ctx, actor, d.ID, roles, f.main.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcomes[0].Accepted != 1980 || got.Outcomes[1].Quarantined != 500 || got.ReceiptDocID == 0 {
+			t.Fatalf("outcomes %+v, receipt doc %d", got.Outcomes, got.ReceiptDocID)
+		}
+		lots, _ := db.Lots(ctx, f.n95.ID, f.main.ID)
+		if len(lots) != 1 || lots[0].Quantity != 1980 || lots[0].DesignationTarget != "浙大一院" || lots[0].Expiry != "2028-01-31" {
+			t.Errorf("N95 lots %+v", lots)
+		}
+		if lots, _ := db.Lots(ctx, f.kn95.ID, f.main.ID); len(lots) != 0 {
+			t.Errorf("quarantined KN95 entered stock: %+v", lots)
+		}
+		if got.Lines[1].Receiptable() || !got.Lines[0].Receiptable() {
+			t.Error("only the invoiced line may ever get a receipt")
+		}
+		if _, err := db.SettleInKind(ctx, actor, d.ID, roles, f.main.ID); boai.ErrorCode(err) != boai.ECONFLICT {
+			t.Errorf("settling twice: %v", err)
+		}
+	})
+}
