@@ -37,7 +37,9 @@ func TestLineValidate(t *testing.T) {
 		{"bad date", func(l *Line) { l.ExpiresOn = "2027-02-30" }, "日期"},
 		{"expiry before production", func(l *Line) { l.ProducedOn, l.ExpiresOn = "2026-05-01", "2026-04-01" }, "有效期"},
 		{"evidence without document", func(l *Line) { l.Valuation, l.DeclaredFen = Evidence, 100 }, "凭据"},
-		{"evidence", func(l *Line) { l.Valuation, l.DeclaredFen, l.EvidenceKind, l.EvidenceRef = Evidence, 100, "customs", "2026-xyz" }, ""},
+		{"evidence", func(l *Line) {
+			l.Valuation, l.DeclaredFen, l.EvidenceKind, l.EvidenceRef = Evidence, 100, "customs", "2026-xyz"
+		}, ""},
 		{"appraisal without report", func(l *Line) { l.Valuation, l.AppraisedFen, l.Appraiser = Appraisal, 100, "天源资产评估" }, "评估"},
 		{"appraisal", func(l *Line) {
 			l.Valuation, l.AppraisedFen, l.Appraiser, l.ReportNo, l.AppraisedOn = Appraisal, 100, "天源资产评估", "TY-2026-01", "2026-02-03"
