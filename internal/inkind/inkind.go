@@ -275,3 +275,79 @@ func (d *Donation) Validate() error {
 	}
 	return nil
 }
+
+// PreArrival is a pledge of goods expected on a day (预到物资).
+type PreArrival struct {
+	ID          int64
+	BranchID    int64
+	Donor       donation.Donor
+	Designation donation.Designation
+	ExpectedOn  string // YYYY-MM-DD
+	Note        string
+	Lines       []Expected
+}
+
+// Expected is a pledged line and how much of it has arrived.
+type Expected struct {
+	ItemID   int64
+	Expected int64
+	Arrived  int64
+}
+
+// Remaining is what is still expected of the line.
+func (e Expected) Remaining() int64 { return max(0, e.Expected-e.Arrived) }
+
+// Validate checks a pre-arrival notice.
+func (p *PreArrival) Validate() error {
+	p.Donor.Name = strings.TrimSpace(p.Donor.Name)
+	if p.Donor.Kind == "" {
+		p.Donor.Kind = donation.Organization
+	}
+	if p.Designation.Kind == "" {
+		p.Designation.Kind = donation.Undesignated
+	}
+	switch {
+	case p.Donor.Name == "" && !p.Donor.Anonymous:
+		return boai.Errorf(boai.EINVALID, "请填写捐赠人名称，或勾选匿名 / donor name is required unless anonymous")
+	case p.ExpectedOn == "" || !validDate(p.ExpectedOn):
+		return boai.Errorf(boai.EINVALID, "预计到货日期格式应为 YYYY-MM-DD / expected date: YYYY-MM-DD")
+	case p.BranchID <= 0:
+		return boai.Errorf(boai.EINVALID, "请选择接收机构 / receiving branch is required")
+	case len(p.Lines) == 0:
+		return boai.Errorf(boai.EINVALID, "至少要有一行物资 / at least one line of goods")
+	}
+	for i, l := range p.Lines {
+		if l.ItemID <= 0 || l.Expected <= 0 {
+			return invalid(i+1, "请选择物资并填写预计数量 / choose the item and the expected quantity")
+		}
+	}
+	return nil
+}
+
+// Arrive applies an arrival of counted quantities (by line) to the
+// notice's lines and returns the intake lines for what came. A partial
+// arrival keeps the remainder expected; more than expected is accepted
+// (donors send extra) and closes the line.
+func (p *PreArrival) Arrive(counted map[int]int64) ([]Line, error) {
+	var out []Line
+	for i, n := range counted {
+		if i < 0 || i >= len(p.Lines) {
+			return nil, invalid(i+1, "预到单没有这一行 / the notice has no such line")
+		}
+		if n < 0 {
+			return nil, invalid(i+1, "到货数量不能为负 / arrived quantity cannot be negative")
+		}
+	}
+	for i := range p.Lines {
+		n := counted[i]
+		if n == 0 {
+			continue
+		}
+		p.Lines[i].Arrived += n
+		out = append(out, Line{ItemID: p.Lines[i].ItemID, Declared: n, Valuation: Pending})
+	}
+	if len(out) == 0 {
+		return nil, boai.Errorf(boai.EINVALID, "没有到货数量 / nothing arrived")
+	}
+	return out, nil
+}

@@ -96,3 +96,26 @@ func TestSettle(t *testing.T) {
 		}
 	})
 }
+
+func TestPartialArrivalKeepsRemainder(t *testing.T) {
+	p := PreArrival{Lines: []Expected{{ItemID: 1, Expected: 1000}, {ItemID: 2, Expected: 50}}}
+	lines, err := p.Arrive(map[int]int64{0: 600})
+	if err != nil || len(lines) != 1 || lines[0].Declared != 600 {
+		t.Fatalf("first arrival: %+v %v", lines, err)
+	}
+	if p.Lines[0].Remaining() != 400 || p.Lines[1].Remaining() != 50 {
+		t.Errorf("remaining %d and %d, want 400 and 50", p.Lines[0].Remaining(), p.Lines[1].Remaining())
+	}
+	if _, err := p.Arrive(map[int]int64{0: 450, 1: 50}); err != nil {
+		t.Fatal(err)
+	}
+	if p.Lines[0].Remaining() != 0 || p.Lines[1].Remaining() != 0 {
+		t.Errorf("after the rest arrived: %+v", p.Lines)
+	}
+	if _, err := p.Arrive(map[int]int64{5: 1}); err == nil {
+		t.Error("an arrival for a line the notice does not have")
+	}
+	if _, err := p.Arrive(map[int]int64{}); err == nil {
+		t.Error("an empty arrival")
+	}
+}

@@ -26,32 +26,34 @@ func (db *DB) CreateInKind(ctx context.Context, a audit.Actor, d *inkind.Donatio
 	}
 	d.Status, d.CreatedBy = inkind.Receiving, a.Username
 	d.CertNo = donation.NewCertNo(CertPrefix+"W", d.ReceivedAt, CertLocation)
-	return db.Write(ctx, func(tx *Tx) error {
-		id, err := tx.insert(ctx, `INSERT INTO inkind_donations (cert_no, branch_id, donor_kind, donor_name, donor_phone, anonymous,
-			designation_kind, designation_target, received_at, status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.CertNo, d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone, d.Donor.Anonymous, d.Designation.Kind,
-			d.Designation.Target, micros(d.ReceivedAt), d.Status, d.CreatedBy, micros(db.Now()))
-		if err != nil {
-			return fmt.Errorf("insert in-kind donation: %w", err)
-		}
-		d.ID = id
-		for i := range d.Lines {
-			l := &d.Lines[i]
-			if err := tx.queryRow(ctx, "SELECT medical_grade FROM goods_items WHERE id = ?", l.ItemID).Scan(&l.MedicalGrade); err != nil {
-				if errors.Is(err, sql.ErrNoRows) {
-					return boai.Errorf(boai.EINVALID, "第 %d 行：物资不存在 / line %d: no such item", i+1, i+1)
-				}
-				return err
+	return db.Write(ctx, func(tx *Tx) error { return tx.createInKind(ctx, a, d) })
+}
+
+func (tx *Tx) createInKind(ctx context.Context, a audit.Actor, d *inkind.Donation) error {
+	id, err := tx.insert(ctx, `INSERT INTO inkind_donations (cert_no, branch_id, donor_kind, donor_name, donor_phone, anonymous,
+		designation_kind, designation_target, received_at, status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.CertNo, d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone, d.Donor.Anonymous, d.Designation.Kind,
+		d.Designation.Target, micros(d.ReceivedAt), d.Status, d.CreatedBy, micros(tx.db.Now()))
+	if err != nil {
+		return fmt.Errorf("insert in-kind donation: %w", err)
+	}
+	d.ID = id
+	for i := range d.Lines {
+		l := &d.Lines[i]
+		if err := tx.queryRow(ctx, "SELECT medical_grade FROM goods_items WHERE id = ?", l.ItemID).Scan(&l.MedicalGrade); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return boai.Errorf(boai.EINVALID, "第 %d 行：物资不存在 / line %d: no such item", i+1, i+1)
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO inkind_lines (donation_id, line_no, item_id, spec, declared, batch, produced_on,
-				expires_on, valuation, declared_fen, evidence_kind, evidence_ref, appraiser, report_no, appraised_fen, appraised_on)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, l.ItemID, l.Spec, l.Declared, l.Batch, l.ProducedOn,
-				l.ExpiresOn, l.Valuation, l.DeclaredFen, l.EvidenceKind, l.EvidenceRef, l.Appraiser, l.ReportNo, l.AppraisedFen, l.AppraisedOn); err != nil {
-				return fmt.Errorf("insert in-kind line %d: %w", i+1, err)
-			}
+			return err
 		}
-		return tx.audit(ctx, a, "inkind.create", "inkind_donation", id, nil, d)
-	})
+		if _, err := tx.exec(ctx, `INSERT INTO inkind_lines (donation_id, line_no, item_id, spec, declared, batch, produced_on,
+			expires_on, valuation, declared_fen, evidence_kind, evidence_ref, appraiser, report_no, appraised_fen, appraised_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, l.ItemID, l.Spec, l.Declared, l.Batch, l.ProducedOn,
+			l.ExpiresOn, l.Valuation, l.DeclaredFen, l.EvidenceKind, l.EvidenceRef, l.Appraiser, l.ReportNo, l.AppraisedFen, l.AppraisedOn); err != nil {
+			return fmt.Errorf("insert in-kind line %d: %w", i+1, err)
+		}
+	}
+	return tx.audit(ctx, a, "inkind.create", "inkind_donation", id, nil, d)
 }
 
 // SignInKind records one person's check of one line. Each role signs a
@@ -195,4 +197,93 @@ func (t *Tx) inKind(ctx context.Context, id int64) (*inkind.Donation, error) {
 		d.SignOffs = append(d.SignOffs, s)
 	}
 	return d, rows.Err()
+}
+
+// CreatePreArrival records goods pledged for a day.
+func (db *DB) CreatePreArrival(ctx context.Context, a audit.Actor, p *inkind.PreArrival) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		id, err := tx.insert(ctx, `INSERT INTO prearrivals (branch_id, donor_kind, donor_name, anonymous, designation_kind, designation_target,
+			expected_on, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.BranchID, p.Donor.Kind, p.Donor.Name,
+			p.Donor.Anonymous, p.Designation.Kind, p.Designation.Target, p.ExpectedOn, p.Note, a.Username, micros(db.Now()))
+		if err != nil {
+			return fmt.Errorf("insert pre-arrival: %w", err)
+		}
+		p.ID = id
+		for i, l := range p.Lines {
+			if _, err := tx.exec(ctx, "INSERT INTO prearrival_lines (prearrival_id, line_no, item_id, expected) VALUES (?, ?, ?, ?)",
+				id, i, l.ItemID, l.Expected); err != nil {
+				return fmt.Errorf("insert pre-arrival line %d: %w", i+1, err)
+			}
+		}
+		return tx.audit(ctx, a, "prearrival.create", "prearrival", id, nil, p)
+	})
+}
+
+// ArrivePreArrival records an arrival of counted quantities against a
+// notice: the arrived goods become an in-kind donation to sign for, and
+// what did not come stays expected.
+func (db *DB) ArrivePreArrival(ctx context.Context, a audit.Actor, id int64, counted map[int]int64) (*inkind.Donation, error) {
+	var d *inkind.Donation
+	err := db.Write(ctx, func(tx *Tx) error {
+		p, err := tx.preArrival(ctx, id)
+		if err != nil {
+			return err
+		}
+		lines, err := p.Arrive(counted)
+		if err != nil {
+			return err
+		}
+		for i, l := range p.Lines {
+			if _, err := tx.exec(ctx, "UPDATE prearrival_lines SET arrived = ? WHERE prearrival_id = ? AND line_no = ?", l.Arrived, id, i); err != nil {
+				return err
+			}
+		}
+		now := db.Now()
+		d = &inkind.Donation{BranchID: p.BranchID, Donor: p.Donor, Designation: p.Designation, Lines: lines, ReceivedAt: now,
+			Status: inkind.Receiving, CreatedBy: a.Username, CertNo: donation.NewCertNo(CertPrefix+"W", now, CertLocation)}
+		if err := tx.createInKind(ctx, a, d); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, "prearrival.arrive", "prearrival", id, nil, map[string]any{"inkind_donation": d.ID, "lines": p.Lines})
+	})
+	return d, err
+}
+
+// PreArrival returns a notice with its lines.
+func (db *DB) PreArrival(ctx context.Context, id int64) (*inkind.PreArrival, error) {
+	var p *inkind.PreArrival
+	err := db.readTx(ctx, func(tx *Tx) error {
+		var err error
+		p, err = tx.preArrival(ctx, id)
+		return err
+	})
+	return p, err
+}
+
+func (tx *Tx) preArrival(ctx context.Context, id int64) (*inkind.PreArrival, error) {
+	p := &inkind.PreArrival{ID: id}
+	err := tx.queryRow(ctx, `SELECT branch_id, donor_kind, donor_name, anonymous, designation_kind, designation_target, expected_on, note
+		FROM prearrivals WHERE id = ?`, id).Scan(&p.BranchID, &p.Donor.Kind, &p.Donor.Name, &p.Donor.Anonymous, &p.Designation.Kind,
+		&p.Designation.Target, &p.ExpectedOn, &p.Note)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, boai.Errorf(boai.ENOTFOUND, "预到单不存在 / pre-arrival notice not found")
+	} else if err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, "SELECT item_id, expected, arrived FROM prearrival_lines WHERE prearrival_id = ? ORDER BY line_no", id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l inkind.Expected
+		if err := rows.Scan(&l.ItemID, &l.Expected, &l.Arrived); err != nil {
+			return nil, err
+		}
+		p.Lines = append(p.Lines, l)
+	}
+	return p, rows.Err()
 }

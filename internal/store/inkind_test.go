@@ -77,3 +77,43 @@ func TestInKindIntake(t *testing.T) {
 		}
 	})
 }
+
+// A pledge arrives in two deliveries: each becomes an intake to sign for,
+// and the notice keeps what is still to come.
+func TestPreArrivalPartialArrival(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newStockFixture(t, db)
+		p := &inkind.PreArrival{BranchID: f.main.BranchID, ExpectedOn: "2026-12-01",
+			Donor:       donation.Donor{Kind: donation.Organization, Name: "某某集团"},
+			Designation: donation.Designation{Kind: donation.Region, Target: "淳安县"},
+			Lines:       []inkind.Expected{{ItemID: f.n95.ID, Expected: 1000}, {ItemID: f.kn95.ID, Expected: 300}}}
+		if err := db.CreatePreArrival(ctx, actor, p); err != nil {
+			t.Fatal(err)
+		}
+		first, err := db.ArrivePreArrival(ctx, actor, p.ID, map[int]int64{0: 600})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(first.Lines) != 1 || first.Lines[0].Declared != 600 || first.Designation.Target != "淳安县" || first.Status != inkind.Receiving {
+			t.Errorf("first intake %+v", first)
+		}
+		got, err := db.PreArrival(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Lines[0].Remaining() != 400 || got.Lines[1].Remaining() != 300 {
+			t.Errorf("remaining after the first delivery: %+v", got.Lines)
+		}
+		if _, err := db.ArrivePreArrival(ctx, actor, p.ID, map[int]int64{0: 400, 1: 300}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.PreArrival(ctx, p.ID)
+		if got.Lines[0].Remaining() != 0 || got.Lines[1].Remaining() != 0 {
+			t.Errorf("remaining after everything arrived: %+v", got.Lines)
+		}
+		if _, err := db.ArrivePreArrival(ctx, actor, p.ID, map[int]int64{7: 1}); boai.ErrorCode(err) != boai.EINVALID {
+			t.Errorf("arrival for a line the notice lacks: %v", err)
+		}
+	})
+}
