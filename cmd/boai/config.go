@@ -27,12 +27,13 @@ type Config struct {
 	SecureCookies  bool
 	LookupRate     float64
 	TrustedProxies string // comma-separated CIDRs or addresses of the load balancers
+	Cutoff         string // daily cut-off for the available-and-arriving list, HH:MM
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", Data: "./boai-data", Society: "杭州市红十字会", SocietyEn: "Hangzhou Red Cross Society",
-		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10,
+		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00",
 	}
 }
 
@@ -52,6 +53,7 @@ func (c *Config) env() {
 	str("BOAI_CERT_PREFIX", &c.CertPrefix)
 	str("BOAI_TZ", &c.Timezone)
 	str("BOAI_TRUSTED_PROXIES", &c.TrustedProxies)
+	str("BOAI_CUTOFF", &c.Cutoff)
 	if v, err := strconv.ParseBool(os.Getenv("BOAI_SECURE_COOKIES")); err == nil {
 		c.SecureCookies = v
 	}
@@ -70,6 +72,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Society, "society", c.Society, "the society's name (env BOAI_SOCIETY)")
 	fs.StringVar(&c.CertPrefix, "cert-prefix", c.CertPrefix, "certificate number prefix (env BOAI_CERT_PREFIX)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure; set behind HTTPS (env BOAI_SECURE_COOKIES)")
+	fs.StringVar(&c.Cutoff, "cutoff", c.Cutoff, "daily cut-off (HH:MM, society time) for the next day's available-and-arriving goods list (env BOAI_CUTOFF)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
 }
 
@@ -146,4 +149,13 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+}
+
+// cutoff parses Cutoff as the time of day.
+func (c *Config) cutoff() (time.Duration, error) {
+	t, err := time.Parse("15:04", c.Cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("--cutoff %q: use HH:MM", c.Cutoff)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"boai/internal/demo"
 	"boai/internal/jobs"
+	"boai/internal/stock"
 	"boai/internal/store"
 	"boai/internal/web"
 )
@@ -125,6 +126,10 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	if _, err := cfg.proxies(); err != nil {
 		return err
 	}
+	cutoff, err := cfg.cutoff()
+	if err != nil {
+		return err
+	}
 	db, err := open(ctx, cfg)
 	if err != nil {
 		return err
@@ -159,7 +164,7 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	runner.Start(jobCtx, jobs.Job{Name: "purge-sessions", Every: time.Hour, Run: func(ctx context.Context) error {
 		_, err := db.PurgeExpired(ctx)
 		return err
-	}})
+	}}, cutoffListJob(db, cutoff, loc))
 	defer func() { stopJobs(); runner.Wait() }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -180,6 +185,27 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	err = hs.Shutdown(shut)
 	srv.Wait()
 	return err
+}
+
+// cutoffListJob compiles, once a day after the cut-off, the list of goods
+// available and arriving for the next day, and keeps it as published.
+func cutoffListJob(db *store.DB, cutoff time.Duration, loc *time.Location) jobs.Job {
+	return jobs.Job{Name: "cutoff-list", Every: 5 * time.Minute, Run: func(ctx context.Context) error {
+		now := db.Now()
+		day := stock.CutoffDay(now, cutoff, loc)
+		if day == now.In(loc).Format("2006-01-02") {
+			return nil // before today's cut-off
+		}
+		if _, err := db.SavedList(ctx, day); err == nil {
+			return nil
+		}
+		l, err := db.CompileList(ctx, day)
+		if err != nil {
+			return err
+		}
+		_, err = db.SaveList(ctx, l)
+		return err
+	}}
 }
 
 func displayAddr(a net.Addr) string {

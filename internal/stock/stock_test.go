@@ -3,6 +3,7 @@ package stock
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestSuggestPick(t *testing.T) {
@@ -51,5 +52,40 @@ func TestDocValidate(t *testing.T) {
 		if err := tt.d.Validate(); (err == nil) != tt.ok {
 			t.Errorf("%s: err = %v, want ok=%v", tt.name, err, tt.ok)
 		}
+	}
+}
+
+func TestCutoffDay(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	for _, tt := range []struct {
+		at   string
+		want string
+	}{
+		{"2026-11-30T15:59:00+08:00", "2026-11-30"},
+		{"2026-11-30T16:00:00+08:00", "2026-12-01"},
+		{"2026-12-31T23:00:00+08:00", "2027-01-01"},
+	} {
+		at, _ := time.Parse(time.RFC3339, tt.at)
+		if got := CutoffDay(at, 16*time.Hour, loc); got != tt.want {
+			t.Errorf("CutoffDay(%s) = %s, want %s", tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestSortList(t *testing.T) {
+	l := []ListLine{
+		{Item: "N95", DesignationKind: "undesignated", Warehouse: "B"},
+		{Item: "KN95", DesignationKind: "undesignated", Warehouse: "A"},
+		{Item: "N95", DesignationKind: "institution", DesignationTarget: "浙大一院", Warehouse: "B"},
+		{Item: "N95", DesignationKind: "undesignated", Warehouse: "A"},
+	}
+	SortList(l)
+	got := []string{}
+	for _, x := range l {
+		got = append(got, x.Item+"/"+x.DesignationKind+"/"+x.Warehouse)
+	}
+	want := []string{"KN95/undesignated/A", "N95/institution/B", "N95/undesignated/A", "N95/undesignated/B"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sorted %v, want %v", got, want)
 	}
 }

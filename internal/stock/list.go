@@ -1,0 +1,60 @@
+package stock
+
+import (
+	"sort"
+	"time"
+)
+
+// ListLine is one line of the next day's "available and arriving goods"
+// list (可供调拨和预到物资清单): an item in a place, for a designation, with
+// what is in stock now and what is expected by the list's day.
+type ListLine struct {
+	ItemID            int64
+	ItemCode          string
+	Item              string // the item's label: name and specification
+	Unit              string
+	WarehouseID       int64 // 0 for expected goods not yet in a warehouse
+	Warehouse         string
+	DesignationKind   string
+	DesignationTarget string
+	Available         int64
+	Expected          int64
+}
+
+// List is a compiled list.
+type List struct {
+	ForDay     string // YYYY-MM-DD: the day the goods are offered for
+	CompiledAt time.Time
+	Lines      []ListLine
+}
+
+// SortList orders a list the way the task force reads it: by item, then
+// designated goods first, then place.
+func SortList(lines []ListLine) {
+	sort.Slice(lines, func(i, j int) bool {
+		a, b := lines[i], lines[j]
+		if a.Item != b.Item {
+			return a.Item < b.Item
+		}
+		ad, bd := a.DesignationKind != "undesignated", b.DesignationKind != "undesignated"
+		if ad != bd {
+			return ad
+		}
+		if a.DesignationTarget != b.DesignationTarget {
+			return a.DesignationTarget < b.DesignationTarget
+		}
+		return a.Warehouse < b.Warehouse
+	})
+}
+
+// CutoffDay is the day a list compiled at now offers goods for: lists made
+// at or after the daily cut-off (16:00 by default) are for tomorrow, those
+// made earlier for today.
+func CutoffDay(now time.Time, cutoff time.Duration, loc *time.Location) string {
+	t := now.In(loc)
+	midnight := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	if t.Sub(midnight) >= cutoff {
+		midnight = midnight.AddDate(0, 0, 1)
+	}
+	return midnight.Format("2006-01-02")
+}
