@@ -130,8 +130,9 @@ func (c *Config) web(loc *time.Location) web.Config {
 		base = "http://" + host
 	}
 	proxies, _ := c.proxies() // checked in serve
+	cutoff, _ := c.cutoff()   // checked in serve
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
-		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies}
+		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies, Cutoff: cutoff}
 }
 
 // parseArgs parses flags wherever they stand among the positional

@@ -16,6 +16,7 @@ import (
 
 	_ "time/tzdata" // Asia/Shanghai even where the system has no zone files
 
+	"boai/internal/audit"
 	"boai/internal/demo"
 	"boai/internal/jobs"
 	"boai/internal/stock"
@@ -89,6 +90,10 @@ func open(ctx context.Context, cfg Config) (*store.DB, error) {
 		return nil, err
 	}
 	if _, err := db.EnsureRoot(ctx, cfg.CertPrefix, cfg.Society, cfg.SocietyEn); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := db.SeedCatalogue(ctx, audit.System); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -40,6 +40,7 @@ const (
 	ManageUsers     Action = "users.manage"
 	ManageBranches  Action = "branches.manage"
 	ViewAdmin       Action = "admin.view" // read the user and branch lists
+	ViewGoods       Action = "goods.view" // the catalogue, stock and the daily goods list
 )
 
 var allStaff = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
@@ -55,6 +56,7 @@ var permissions = map[Action][]Role{
 	ManageUsers:     {Admin},
 	ManageBranches:  {Admin},
 	ViewAdmin:       {Admin, Supervisor},
+	ViewGoods:       {Admin, Clerk, Warehouse, Approver, Finance, Supervisor},
 }
 
 // User is a staff account.

@@ -15,6 +15,7 @@ import (
 	"boai/internal/donation"
 	"boai/internal/money"
 	"boai/internal/org"
+	"boai/internal/stock"
 	"boai/internal/store"
 )
 
@@ -78,7 +79,68 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error)
 			return false, fmt.Errorf("demo user %s: %w", acc.Username, err)
 		}
 	}
+	if err := Goods(ctx, db, ids); err != nil {
+		return false, err
+	}
 	return true, Donations(ctx, db, now, n, all, 2026)
+}
+
+// Goods creates the warehouses and a first stock of relief goods, some of
+// it designated, and a pledge due tomorrow, so the goods pages have
+// something to show.
+func Goods(ctx context.Context, db *store.DB, branch map[string]int64) error {
+	a := audit.Actor{Username: "demo", Role: "system", Via: "system"}
+	if _, err := db.SeedCatalogue(ctx, a); err != nil {
+		return err
+	}
+	var whs []*stock.Warehouse
+	for _, w := range []stock.Warehouse{
+		{Code: "HZ-RELIEF", Name: "备灾救灾中心仓库", Kind: stock.ReliefCentre, BranchID: branch["HZ"]},
+		{Code: "HZ-DIST", Name: "物资分发中心", Kind: stock.Distribution, BranchID: branch["HZ"]},
+		{Code: "XH-WH", Name: "西湖区红十字会仓库", Kind: stock.District, BranchID: branch["HZ-XH"]},
+	} {
+		w := w
+		if err := db.CreateWarehouse(ctx, a, &w); err != nil {
+			return fmt.Errorf("demo warehouse: %w", err)
+		}
+		whs = append(whs, &w)
+	}
+	item := map[string]int64{}
+	for _, q := range []string{"MASK", "SUIT", "GOWN", "GOGGLES", "DISINF", "THERMO", "RICE", "OIL", "QUILT"} {
+		its, err := db.SearchItems(ctx, q, 10)
+		if err != nil {
+			return err
+		}
+		for _, it := range its {
+			item[it.Code] = it.ID
+		}
+	}
+	receive := func(wh *stock.Warehouse, code string, qty int64, lot stock.Lot) error {
+		lot.ItemID = item[code]
+		d := &stock.Doc{Kind: stock.Receipt, WarehouseID: wh.ID, Lines: []stock.Line{{Lot: lot, Quantity: qty}}, Note: "演示数据"}
+		return db.RecordDoc(ctx, a, d)
+	}
+	for _, r := range []struct {
+		wh   int
+		code string
+		qty  int64
+		lot  stock.Lot
+	}{
+		{0, "MASK-N95", 16000, stock.Lot{Batch: "N95-2026-11", Expiry: "2029-10-31", Donor: "杭州某某医疗器械有限公司"}},
+		{0, "MASK-KN95", 18000, stock.Lot{Batch: "KN95-2026-11", Expiry: "2028-06-30", Donor: "浙江某某实业有限公司"}},
+		{0, "MASK-N95", 4000, stock.Lot{Batch: "N95-2026-11B", Expiry: "2029-10-31", DesignationKind: "institution", DesignationTarget: "浙江大学医学院附属第一医院", Donor: "某商会"}},
+		{0, "MASK-SURG", 50000, stock.Lot{Batch: "S-1130", Expiry: "2028-11-30"}},
+		{0, "SUIT-PROT", 2000, stock.Lot{Batch: "P-1128", Expiry: "2028-11-28"}},
+		{1, "GOWN-ISO", 3000, stock.Lot{Batch: "G-1129"}},
+		{1, "DISINF-84", 960, stock.Lot{Batch: "D-1120", Expiry: "2027-11-20"}},
+		{2, "RICE-10", 300, stock.Lot{Batch: "R-1101", DesignationKind: "region", DesignationTarget: "淳安县"}},
+		{2, "QUILT", 500, stock.Lot{}},
+	} {
+		if err := receive(whs[r.wh], r.code, r.qty, r.lot); err != nil {
+			return fmt.Errorf("demo stock %s: %w", r.code, err)
+		}
+	}
+	return nil
 }
 
 // Donations records n donations over the 60 days before now, spread over

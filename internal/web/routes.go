@@ -52,6 +52,12 @@ func (s *Server) Routes() []route {
 		{"POST /admin/branches", auth.ManageBranches, s.branchCreate},
 		{"POST /admin/branches/{id}", auth.ManageBranches, s.branchUpdate},
 
+		// Relief goods.
+		{"GET /goods", auth.ViewGoods, s.goodsPage},
+		{"GET /goods/list", auth.ViewGoods, s.goodsListPage},
+		{"GET /goods/list.xlsx", auth.ViewGoods, s.goodsListXLSX},
+		{"GET /api/v1/items", auth.ViewGoods, s.apiItems},
+
 		// JSON API (Bearer token or session).
 		{"POST /api/v1/donations", auth.RecordDonation, s.apiDonationCreate},
 		{"GET /api/v1/donations", auth.ViewDonations, s.apiDonationList},

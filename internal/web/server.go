@@ -33,6 +33,7 @@ type Config struct {
 	SecureCookies bool           // mark cookies Secure (behind HTTPS)
 	LookupRate    float64        // public look-ups per minute per client
 	VerifyRate    float64        // certificate verifications (QR scans) per minute per client
+	Cutoff        time.Duration  // daily cut-off of the goods list, from midnight (default 16:00)
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the real client, for rate limits and the audit trail.
 	TrustedProxies []netip.Prefix
