@@ -1,6 +1,7 @@
 package stock
 
 import (
+	"boai/internal/goods"
 	"sort"
 	"time"
 )
@@ -13,12 +14,21 @@ type ListLine struct {
 	ItemCode          string
 	Item              string // the item's label: name and specification
 	Unit              string
+	PackUnit          string
+	PackSize          int64
 	WarehouseID       int64 // 0 for expected goods not yet in a warehouse
 	Warehouse         string
 	DesignationKind   string
 	DesignationTarget string
 	Available         int64
 	Expected          int64
+}
+
+// Show writes a quantity of the line's item as warehouse staff count it,
+// e.g. "800 箱 (16000 只)".
+func (l ListLine) Show(n int64) string {
+	it := goods.Item{Unit: l.Unit, PackUnit: l.PackUnit, PackSize: l.PackSize}
+	return it.Quantity(n)
 }
 
 // List is a compiled list.

@@ -18,20 +18,20 @@ import (
 func (db *DB) CompileList(ctx context.Context, forDay string) (*stock.List, error) {
 	l := &stock.List{ForDay: forDay, CompiledAt: db.Now()}
 	err := db.readTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT i.id, i.code, i.name, i.spec, i.unit, w.id, w.name, s.designation_kind, s.designation_target, SUM(s.quantity)
+		rows, err := tx.query(ctx, `SELECT i.id, i.code, i.name, i.spec, i.unit, i.pack_unit, i.pack_size, w.id, w.name, s.designation_kind, s.designation_target, SUM(s.quantity)
 			FROM stock_lots s JOIN goods_items i ON i.id = s.item_id JOIN warehouses w ON w.id = s.warehouse_id
 			WHERE s.quantity > 0
-			GROUP BY i.id, i.code, i.name, i.spec, i.unit, w.id, w.name, s.designation_kind, s.designation_target`)
+			GROUP BY i.id, i.code, i.name, i.spec, i.unit, i.pack_unit, i.pack_size, w.id, w.name, s.designation_kind, s.designation_target`)
 		if err != nil {
 			return fmt.Errorf("list stock: %w", err)
 		}
 		if err := scanListLines(rows, l, false); err != nil {
 			return err
 		}
-		rows, err = tx.query(ctx, `SELECT i.id, i.code, i.name, i.spec, i.unit, 0, '', p.designation_kind, p.designation_target, SUM(pl.expected - pl.arrived)
+		rows, err = tx.query(ctx, `SELECT i.id, i.code, i.name, i.spec, i.unit, i.pack_unit, i.pack_size, 0, '', p.designation_kind, p.designation_target, SUM(pl.expected - pl.arrived)
 			FROM prearrival_lines pl JOIN prearrivals p ON p.id = pl.prearrival_id JOIN goods_items i ON i.id = pl.item_id
 			WHERE p.expected_on <= ? AND pl.expected > pl.arrived
-			GROUP BY i.id, i.code, i.name, i.spec, i.unit, p.designation_kind, p.designation_target`, forDay)
+			GROUP BY i.id, i.code, i.name, i.spec, i.unit, i.pack_unit, i.pack_size, p.designation_kind, p.designation_target`, forDay)
 		if err != nil {
 			return fmt.Errorf("list expected goods: %w", err)
 		}
@@ -50,7 +50,7 @@ func scanListLines(rows *sql.Rows, l *stock.List, expected bool) error {
 		var ln stock.ListLine
 		var it goods.Item
 		var qty int64
-		if err := rows.Scan(&ln.ItemID, &ln.ItemCode, &it.Name, &it.Spec, &ln.Unit, &ln.WarehouseID, &ln.Warehouse,
+		if err := rows.Scan(&ln.ItemID, &ln.ItemCode, &it.Name, &it.Spec, &ln.Unit, &ln.PackUnit, &ln.PackSize, &ln.WarehouseID, &ln.Warehouse,
 			&ln.DesignationKind, &ln.DesignationTarget, &qty); err != nil {
 			return err
 		}
