@@ -19,6 +19,7 @@ import (
 	"boai/internal/audit"
 	"boai/internal/demo"
 	"boai/internal/jobs"
+	"boai/internal/notify"
 	"boai/internal/stock"
 	"boai/internal/store"
 	"boai/internal/web"
@@ -169,7 +170,10 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	runner.Start(jobCtx, jobs.Job{Name: "purge-sessions", Every: time.Hour, Run: func(ctx context.Context) error {
 		_, err := db.PurgeExpired(ctx)
 		return err
-	}}, cutoffListJob(db, cutoff, loc))
+	}}, cutoffListJob(db, cutoff, loc), jobs.Job{Name: "webhooks", Every: 10 * time.Second, Run: func(ctx context.Context) error {
+		_, _, err := notify.Deliver(ctx, db, &http.Client{Timeout: 10 * time.Second}, db.Now())
+		return err
+	}})
 	defer func() { stopJobs(); runner.Wait() }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)

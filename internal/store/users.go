@@ -283,8 +283,12 @@ func (db *DB) PurgeExpired(ctx context.Context) (int64, error) {
 			return err
 		}
 		n, _ = res.RowsAffected()
-		_, err = tx.exec(ctx, "DELETE FROM login_failures WHERE last_at < ? AND locked_until < ?",
-			micros(now.Add(-auth.LockFor)), micros(now))
+		if _, err = tx.exec(ctx, "DELETE FROM login_failures WHERE last_at < ? AND locked_until < ?",
+			micros(now.Add(-auth.LockFor)), micros(now)); err != nil {
+			return err
+		}
+		// A week of job claims is plenty to see what ran where.
+		_, err = tx.exec(ctx, "DELETE FROM job_runs WHERE started_at < ?", micros(now.AddDate(0, 0, -7)))
 		return err
 	})
 	return n, err
