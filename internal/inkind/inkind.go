@@ -249,24 +249,34 @@ type Donation struct {
 	CreatedBy    string
 }
 
-// Validate checks a donation as it is first recorded.
-func (d *Donation) Validate() error {
-	d.Donor.Name = strings.TrimSpace(d.Donor.Name)
-	if d.Donor.Kind == "" {
-		d.Donor.Kind = donation.Organization
+// checkGift normalises and checks what a donation and a pledge share:
+// who gives, for what, to which branch, and that there are lines.
+func checkGift(donor *donation.Donor, des *donation.Designation, branch int64, lines int) error {
+	donor.Name = strings.TrimSpace(donor.Name)
+	des.Target = strings.TrimSpace(des.Target)
+	if donor.Kind == "" {
+		donor.Kind = donation.Organization
 	}
-	if d.Designation.Kind == "" {
-		d.Designation.Kind = donation.Undesignated
+	if des.Kind == "" {
+		des.Kind = donation.Undesignated
 	}
 	switch {
-	case d.Donor.Name == "" && !d.Donor.Anonymous:
+	case donor.Name == "" && !donor.Anonymous:
 		return boai.Errorf(boai.EINVALID, "请填写捐赠人名称，或勾选匿名 / donor name is required unless anonymous")
-	case d.Designation.Designated() && strings.TrimSpace(d.Designation.Target) == "":
+	case des.Designated() && des.Target == "":
 		return boai.Errorf(boai.EINVALID, "定向捐赠须写明定向对象 / a designated donation needs its target")
-	case d.BranchID <= 0:
+	case branch <= 0:
 		return boai.Errorf(boai.EINVALID, "请选择接收机构 / receiving branch is required")
-	case len(d.Lines) == 0:
+	case lines == 0:
 		return boai.Errorf(boai.EINVALID, "至少要有一行物资 / at least one line of goods")
+	}
+	return nil
+}
+
+// Validate checks a donation as it is first recorded.
+func (d *Donation) Validate() error {
+	if err := checkGift(&d.Donor, &d.Designation, d.BranchID, len(d.Lines)); err != nil {
+		return err
 	}
 	for i := range d.Lines {
 		if err := d.Lines[i].Validate(i + 1); err != nil {
@@ -299,22 +309,11 @@ func (e Expected) Remaining() int64 { return max(0, e.Expected-e.Arrived) }
 
 // Validate checks a pre-arrival notice.
 func (p *PreArrival) Validate() error {
-	p.Donor.Name = strings.TrimSpace(p.Donor.Name)
-	if p.Donor.Kind == "" {
-		p.Donor.Kind = donation.Organization
+	if err := checkGift(&p.Donor, &p.Designation, p.BranchID, len(p.Lines)); err != nil {
+		return err
 	}
-	if p.Designation.Kind == "" {
-		p.Designation.Kind = donation.Undesignated
-	}
-	switch {
-	case p.Donor.Name == "" && !p.Donor.Anonymous:
-		return boai.Errorf(boai.EINVALID, "请填写捐赠人名称，或勾选匿名 / donor name is required unless anonymous")
-	case p.ExpectedOn == "" || !validDate(p.ExpectedOn):
+	if p.ExpectedOn == "" || !validDate(p.ExpectedOn) {
 		return boai.Errorf(boai.EINVALID, "预计到货日期格式应为 YYYY-MM-DD / expected date: YYYY-MM-DD")
-	case p.BranchID <= 0:
-		return boai.Errorf(boai.EINVALID, "请选择接收机构 / receiving branch is required")
-	case len(p.Lines) == 0:
-		return boai.Errorf(boai.EINVALID, "至少要有一行物资 / at least one line of goods")
 	}
 	for i, l := range p.Lines {
 		if l.ItemID <= 0 || l.Expected <= 0 {
