@@ -115,7 +115,7 @@ var zh = map[string]string{
 	"action.stock.dispatch": "出库", "action.stock.transfer": "调拨", "action.stock.adjustment": "库存调整",
 	"action.inkind.create": "登记物资捐赠", "action.inkind.sign": "物资签收", "action.inkind.settle": "物资接收完成",
 	"action.prearrival.create": "登记预到物资", "action.prearrival.arrive": "预到物资到货", "action.recipient.create": "新增受助单位",
-	"action.request.create": "提交调拨申请", "action.webhook.create": "新增通知机器人", "action.allocation.submit": "提交调拨方案", "action.allocation.approve": "审批通过", "action.allocation.reject": "驳回", "action.allocation.return": "退回修改", "entity.allocation": "调拨方案", "entity.webhook": "通知机器人",
+	"action.request.create": "提交调拨申请", "action.webhook.create": "新增通知机器人", "action.allocation.submit": "提交调拨方案", "action.allocation.approve": "审批通过", "action.allocation.reject": "驳回", "action.allocation.return": "退回修改", "entity.allocation": "调拨方案", "action.dispatch.create": "出库运送", "action.dispatch.sign": "受赠方签收", "entity.dispatch": "运送", "role.recipient": "受赠单位", "entity.webhook": "通知机器人",
 	"entity.goods_item": "物资", "entity.warehouse": "仓库", "entity.stock_doc": "库存单据", "entity.inkind_donation": "物资捐赠",
 	"entity.prearrival": "预到单", "entity.recipient": "受助单位", "entity.alloc_request": "调拨申请",
 }
@@ -235,7 +235,7 @@ var en = map[string]string{
 	"action.stock.dispatch": "Goods dispatched", "action.stock.transfer": "Goods transferred", "action.stock.adjustment": "Stock adjusted",
 	"action.inkind.create": "Recorded in-kind donation", "action.inkind.sign": "Signed for goods", "action.inkind.settle": "Settled intake",
 	"action.prearrival.create": "Recorded pledge", "action.prearrival.arrive": "Pledged goods arrived", "action.recipient.create": "Added recipient",
-	"action.request.create": "Submitted request", "action.webhook.create": "Added notification robot", "action.allocation.submit": "Submitted allocation", "action.allocation.approve": "Approved", "action.allocation.reject": "Rejected", "action.allocation.return": "Returned for changes", "entity.allocation": "Allocation", "entity.webhook": "Notification robot",
+	"action.request.create": "Submitted request", "action.webhook.create": "Added notification robot", "action.allocation.submit": "Submitted allocation", "action.allocation.approve": "Approved", "action.allocation.reject": "Rejected", "action.allocation.return": "Returned for changes", "entity.allocation": "Allocation", "action.dispatch.create": "Dispatched", "action.dispatch.sign": "Signed for by recipient", "entity.dispatch": "Dispatch", "role.recipient": "Recipient", "entity.webhook": "Notification robot",
 	"entity.goods_item": "Item", "entity.warehouse": "Warehouse", "entity.stock_doc": "Stock document", "entity.inkind_donation": "In-kind donation",
 	"entity.prearrival": "Pledge", "entity.recipient": "Recipient", "entity.alloc_request": "Allocation request",
 }

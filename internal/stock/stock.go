@@ -185,3 +185,17 @@ func SuggestPick(lots []Lot, qty int64, recipient string) []Pick {
 	}
 	return out
 }
+
+// Dispatch modes (分类运送).
+const (
+	PointToPoint = "point_to_point" // designated goods straight to the recipient
+	Relay        = "relay"          // via the distribution centre on a scheduled run
+	Storage      = "storage"        // into storage: no use yet
+)
+
+// Received is the recipient's count of one dispatched lot.
+type Received struct {
+	LotID    int64
+	Received int64
+	Reason   string // shortfall or damage; required when fewer arrived
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"boai"
+	"boai/internal/audit"
+	"boai/internal/auth"
+	"boai/internal/stock"
+)
+
+// Dispatch is goods leaving on a dispatch note, and how they travel.
+type Dispatch struct {
+	ID        int64
+	Doc       *stock.Doc
+	Mode      string
+	Recipient string
+	Route     string
+	Vehicle   string
+	Driver    string
+}
+
+// CreateDispatch records the dispatch note (stock leaves, never below
+// zero) and the dispatch, and returns the one-time secret of the link the
+// recipient signs through. Only its hash is kept.
+func (db *DB) CreateDispatch(ctx context.Context, a audit.Actor, d *Dispatch) (string, error) {
+	if !slices.Contains([]string{stock.PointToPoint, stock.Relay, stock.Storage}, d.Mode) {
+		return "", boai.Errorf(boai.EINVALID, "运送方式须为点对点、接驳或入库 / mode: point_to_point, relay or storage")
+	}
+	if d.Mode == stock.Relay && (strings.TrimSpace(d.Route) == "" || strings.TrimSpace(d.Vehicle) == "") {
+		return "", boai.Errorf(boai.EINVALID, "接驳运送须填写线路和车辆 / a relay needs its route and vehicle")
+	}
+	d.Doc.Kind, d.Doc.Recipient = stock.Dispatch, d.Recipient
+	if err := d.Doc.Validate(); err != nil {
+		return "", err
+	}
+	d.Doc.CreatedBy, d.Doc.CreatedAt = a.Username, db.Now()
+	secret := auth.NewSecret("sign_")
+	lines := slices.Clone(d.Doc.Lines)
+	err := db.Write(ctx, func(tx *Tx) error {
+		d.Doc.Lines = slices.Clone(lines)
+		if err := tx.recordDoc(ctx, a, d.Doc); err != nil {
+			return err
+		}
+		id, err := tx.insert(ctx, `INSERT INTO dispatches (doc_id, mode, recipient, route, vehicle, driver, token_hash, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Doc.ID, d.Mode, d.Recipient, d.Route, d.Vehicle, d.Driver, auth.HashSecret(secret),
+			a.Username, micros(d.Doc.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("insert dispatch: %w", err)
+		}
+		d.ID = id
+		return tx.audit(ctx, a, "dispatch.create", "dispatch", id, nil, map[string]any{"doc": d.Doc.No, "mode": d.Mode, "recipient": d.Recipient})
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// SignDispatch is the recipient's sign-off through the one-time link: who
+// signed, what arrived of each lot, why anything is short or damaged, and
+// a photo. A link signs once.
+func (db *DB) SignDispatch(ctx context.Context, secret, signer string, got []stock.Received, note string, photo []byte) error {
+	signer = strings.TrimSpace(signer)
+	if signer == "" {
+		return boai.Errorf(boai.EINVALID, "请填写签收人姓名 / who is signing?")
+	}
+	if len(photo) > 8<<20 {
+		return boai.Errorf(boai.EINVALID, "照片不能超过 8 MB / the photo may be 8 MB at most")
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		var id, docID int64
+		var signed sql.NullInt64
+		err := tx.queryRow(ctx, "SELECT id, doc_id, signed_at FROM dispatches WHERE token_hash = ?", auth.HashSecret(secret)).Scan(&id, &docID, &signed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return boai.Errorf(boai.ENOTFOUND, "签收链接无效 / this sign-off link is not valid")
+		} else if err != nil {
+			return err
+		}
+		if signed.Valid {
+			return boai.Errorf(boai.ECONFLICT, "该批物资已签收 / these goods have already been signed for")
+		}
+		sent := map[int64]int64{}
+		rows, err := tx.query(ctx, "SELECT lot_id, -delta FROM stock_moves WHERE doc_id = ? AND delta < 0", docID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var lot, n int64
+			if err := rows.Scan(&lot, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			sent[lot] += n
+		}
+		rows.Close()
+		if len(got) != len(sent) {
+			return boai.Errorf(boai.EINVALID, "请逐项填写实收数量（共 %d 项）/ give the received quantity of each of the %d lines", len(sent), len(sent))
+		}
+		for _, g := range got {
+			n, ok := sent[g.LotID]
+			switch {
+			case !ok:
+				return boai.Errorf(boai.EINVALID, "该批次不在本出库单中 / that lot is not on this dispatch")
+			case g.Received < 0 || g.Received > n:
+				return boai.Errorf(boai.EINVALID, "实收数量须在 0 到 %d 之间 / received must be between 0 and %d", n, n)
+			case g.Received < n && strings.TrimSpace(g.Reason) == "":
+				return boai.Errorf(boai.EINVALID, "短少或破损须写明原因 / a shortfall or damage needs its reason")
+			}
+			if _, err := tx.exec(ctx, "INSERT INTO dispatch_receipts (dispatch_id, lot_id, sent, received, reason) VALUES (?, ?, ?, ?, ?)",
+				id, g.LotID, n, g.Received, strings.TrimSpace(g.Reason)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, "UPDATE dispatches SET signed_at = ?, signed_by = ?, note = ?, photo = ? WHERE id = ?",
+			micros(db.Now()), signer, strings.TrimSpace(note), photo, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, audit.Actor{Username: signer, Role: "recipient", Via: "sign-link"}, "dispatch.sign", "dispatch", id, nil,
+			map[string]any{"received": got, "note": note, "photo_bytes": len(photo)})
+	})
+}
