@@ -68,3 +68,62 @@ func CutoffDay(now time.Time, cutoff time.Duration, loc *time.Location) string {
 	}
 	return midnight.Format("2006-01-02")
 }
+
+// DayFlow is one day of 日进日清: goods received that day, and how many of
+// them left the same day.
+type DayFlow struct {
+	Day      string
+	Received int64
+	SameDay  int64 // received and dispatched on the same day
+}
+
+// Share is the same-day share in per mille (Hangzhou's target: ≥ 900).
+func (f DayFlow) Share() int64 {
+	if f.Received == 0 {
+		return 0
+	}
+	return f.SameDay * 1000 / f.Received
+}
+
+// Move is a stock move as 日进日清 reads it.
+type Move struct {
+	LotID    int64
+	Day      string // in the society's time zone
+	Kind     string // the document's kind
+	Quantity int64  // positive
+}
+
+// SameDayFlows sums, per day, what lots received and how much of it was
+// dispatched the same day: per lot and day, the lesser of the two.
+func SameDayFlows(moves []Move) []DayFlow {
+	type key struct {
+		lot int64
+		day string
+	}
+	in, out := map[key]int64{}, map[key]int64{}
+	for _, m := range moves {
+		k := key{m.LotID, m.Day}
+		switch m.Kind {
+		case Receipt:
+			in[k] += m.Quantity
+		case Dispatch:
+			out[k] += m.Quantity
+		}
+	}
+	days := map[string]*DayFlow{}
+	for k, n := range in {
+		f := days[k.day]
+		if f == nil {
+			f = &DayFlow{Day: k.day}
+			days[k.day] = f
+		}
+		f.Received += n
+		f.SameDay += min(n, out[k])
+	}
+	var flows []DayFlow
+	for _, f := range days {
+		flows = append(flows, *f)
+	}
+	sort.Slice(flows, func(i, j int) bool { return flows[i].Day < flows[j].Day })
+	return flows
+}

@@ -89,3 +89,23 @@ func TestSortList(t *testing.T) {
 		t.Errorf("sorted %v, want %v", got, want)
 	}
 }
+
+func TestSameDayFlows(t *testing.T) {
+	moves := []Move{
+		{LotID: 1, Day: "2026-02-01", Kind: Receipt, Quantity: 1000},
+		{LotID: 1, Day: "2026-02-01", Kind: Dispatch, Quantity: 950},
+		{LotID: 2, Day: "2026-02-01", Kind: Receipt, Quantity: 100},
+		{LotID: 2, Day: "2026-02-02", Kind: Dispatch, Quantity: 100}, // next day: not 日进日清
+		{LotID: 3, Day: "2026-02-02", Kind: Receipt, Quantity: 50},
+		{LotID: 3, Day: "2026-02-02", Kind: Dispatch, Quantity: 80}, // more out than in: counts what came in
+		{LotID: 1, Day: "2026-02-02", Kind: Transfer, Quantity: 10},
+	}
+	got := SameDayFlows(moves)
+	want := []DayFlow{{"2026-02-01", 1100, 950}, {"2026-02-02", 50, 50}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	if got[0].Share() != 863 || got[1].Share() != 1000 {
+		t.Errorf("shares %d and %d", got[0].Share(), got[1].Share())
+	}
+}

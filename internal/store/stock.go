@@ -226,3 +226,59 @@ func (db *DB) StockCard(ctx context.Context, itemID, warehouseID int64) ([]CardL
 	}
 	return out, rows.Err()
 }
+
+// DailyFlows is 日进日清 for the days from..to (inclusive, YYYY-MM-DD in
+// loc): per day, goods received and the part dispatched the same day.
+func (db *DB) DailyFlows(ctx context.Context, from, to time.Time, loc *time.Location) ([]stock.DayFlow, error) {
+	rows, err := db.query(ctx, `SELECT m.lot_id, m.at, d.kind, m.delta FROM stock_moves m JOIN stock_docs d ON d.id = m.doc_id
+		WHERE m.at >= ? AND m.at < ? AND d.kind IN (?, ?)`, micros(from), micros(to), stock.Receipt, stock.Dispatch)
+	if err != nil {
+		return nil, fmt.Errorf("daily flows: %w", err)
+	}
+	defer rows.Close()
+	var moves []stock.Move
+	for rows.Next() {
+		var m stock.Move
+		var at, delta int64
+		if err := rows.Scan(&m.LotID, &at, &m.Kind, &delta); err != nil {
+			return nil, err
+		}
+		m.Day, m.Quantity = fromMicros(at).In(loc).Format("2006-01-02"), max(delta, -delta)
+		moves = append(moves, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return stock.SameDayFlows(moves), nil
+}
+
+// Waiting is a lot that has sat in a warehouse since its last receipt.
+type Waiting struct {
+	Lot   stock.Lot
+	Since time.Time
+}
+
+// WaitingLots lists lots still in stock whose last goods-received note is
+// older than olderThan before now: goods waiting too long.
+func (db *DB) WaitingLots(ctx context.Context, now time.Time, olderThan time.Duration) ([]Waiting, error) {
+	rows, err := db.query(ctx, `SELECT l.id, l.item_id, l.warehouse_id, l.batch, l.expiry, l.designation_kind, l.designation_target, l.donor, l.quantity, MAX(m.at)
+		FROM stock_lots l JOIN stock_moves m ON m.lot_id = l.id JOIN stock_docs d ON d.id = m.doc_id
+		WHERE l.quantity > 0 AND d.kind = ? GROUP BY l.id, l.item_id, l.warehouse_id, l.batch, l.expiry, l.designation_kind,
+		l.designation_target, l.donor, l.quantity HAVING MAX(m.at) < ? ORDER BY 10`, stock.Receipt, micros(now.Add(-olderThan)))
+	if err != nil {
+		return nil, fmt.Errorf("waiting lots: %w", err)
+	}
+	defer rows.Close()
+	var out []Waiting
+	for rows.Next() {
+		var w Waiting
+		var at int64
+		l := &w.Lot
+		if err := rows.Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind, &l.DesignationTarget, &l.Donor, &l.Quantity, &at); err != nil {
+			return nil, err
+		}
+		w.Since = fromMicros(at)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
