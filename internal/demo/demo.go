@@ -140,6 +140,32 @@ func Goods(ctx context.Context, db *store.DB, branch map[string]int64) error {
 			return fmt.Errorf("demo stock %s: %w", r.code, err)
 		}
 	}
+	// Most of it leaves the same day (日进日清), by each of the three modes.
+	for _, dp := range []struct {
+		code, batch, recipient, mode string
+		qty                          int64
+	}{
+		{"MASK-N95", "N95-2026-11B", "浙江大学医学院附属第一医院", stock.PointToPoint, 3000},
+		{"MASK-N95", "N95-2026-11", "杭州市西溪医院", stock.Relay, 14000},
+		{"MASK-KN95", "KN95-2026-11", "西湖区文新街道社区卡口", stock.Relay, 16000},
+		{"MASK-SURG", "S-1130", "杭州市第一人民医院", stock.Relay, 45000},
+		{"SUIT-PROT", "P-1128", "物资分发中心", stock.Storage, 200},
+	} {
+		lots, err := db.Lots(ctx, item[dp.code], whs[0].ID)
+		if err != nil {
+			return err
+		}
+		for _, l := range lots {
+			if l.Batch != dp.batch {
+				continue
+			}
+			d := &store.Dispatch{Mode: dp.mode, Recipient: dp.recipient, Route: "备灾中心—" + dp.recipient, Vehicle: "邮政专车 浙A·D2020",
+				Doc: &stock.Doc{WarehouseID: whs[0].ID, Lines: []stock.Line{{LotID: l.ID, Quantity: dp.qty}}, Note: "演示数据"}}
+			if _, err := db.CreateDispatch(ctx, a, d); err != nil {
+				return fmt.Errorf("demo dispatch %s: %w", dp.code, err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -22,7 +22,7 @@ var zh = map[string]string{
 	"error.title": "出错了", "error.back": "返回上一页", "error.home": "首页", "error.internal": "服务器内部错误，请稍后再试。",
 
 	"dashboard.title": "工作台", "dashboard.today": "今日接收捐款", "dashboard.cumulative": "累计接收捐款",
-	"dashboard.count": "%d 笔", "dashboard.today_short": "今日", "dashboard.cumulative_short": "累计金额", "dashboard.trend": "近 60 日捐款趋势", "dashboard.trend_series": "捐款（元）",
+	"dashboard.count": "%d 笔", "dashboard.today_short": "今日", "dashboard.goods": "物资：日进日清与审批时效", "dashboard.same_day": "今日日进日清", "dashboard.same_day_detail": "当日发出 %d / 当日接收 %d", "dashboard.approval_median": "审批用时中位数（30 日）", "dashboard.approval_p90": "90%% 用时 %s，共 %d 单", "dashboard.approval_late": "超过 10 分钟未审批", "dashboard.approval_over": "30 日内超时完成 %d 单", "dashboard.waiting": "滞留超过 %d 小时的批次", "dashboard.cumulative_short": "累计金额", "dashboard.trend": "近 60 日捐款趋势", "dashboard.trend_series": "捐款（元）",
 	"dashboard.by_channel": "按渠道", "dashboard.by_designation": "按定向类型", "dashboard.by_branch": "按接收机构",
 
 	"donations.title": "捐赠记录", "donations.export": "导出 Excel", "donations.search": "捐赠人 / 证书编号 / 流水号",
@@ -142,7 +142,7 @@ var en = map[string]string{
 	"error.title": "Something went wrong", "error.back": "Back", "error.home": "Home", "error.internal": "Internal error; please try again later.",
 
 	"dashboard.title": "Dashboard", "dashboard.today": "Received today", "dashboard.cumulative": "Received in total",
-	"dashboard.count": "%d donations", "dashboard.today_short": "Today", "dashboard.cumulative_short": "In total", "dashboard.trend": "Donations, last 60 days", "dashboard.trend_series": "Donations (yuan)",
+	"dashboard.count": "%d donations", "dashboard.today_short": "Today", "dashboard.goods": "Goods: same-day dispatch and approval times", "dashboard.same_day": "Dispatched the same day, today", "dashboard.same_day_detail": "%d out of %d received today", "dashboard.approval_median": "Median approval time (30 days)", "dashboard.approval_p90": "90th percentile %s, %d approvals", "dashboard.approval_late": "Waiting over 10 minutes", "dashboard.approval_over": "%d approved late in 30 days", "dashboard.waiting": "Lots waiting over %d hours", "dashboard.cumulative_short": "In total", "dashboard.trend": "Donations, last 60 days", "dashboard.trend_series": "Donations (yuan)",
 	"dashboard.by_channel": "By channel", "dashboard.by_designation": "By designation", "dashboard.by_branch": "By receiving branch",
 
 	"donations.title": "Donations", "donations.export": "Export Excel", "donations.search": "Donor / certificate / reference",

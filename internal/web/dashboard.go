@@ -3,13 +3,72 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
+	"boai/internal/allocation"
+	"boai/internal/auth"
+	"boai/internal/stock"
 	"boai/internal/store"
 )
 
 type dashboardData struct {
 	Stats     *store.Dashboard
 	TrendJSON string // for the chart, read by static/app.js
+	Goods     *goodsBoard
+}
+
+// goodsBoard is the relief-goods part of the dashboard: 日进日清 over 30
+// days, approval times against the 10-minute target, and goods waiting.
+type goodsBoard struct {
+	Today     stock.DayFlow
+	FlowsJSON string
+	Approval  allocation.Timing
+	Late      []store.Allocation
+	Waiting   []store.Waiting
+	WaitHours int
+}
+
+// waitHours is how long goods may sit before the dashboard flags them.
+const waitHours = 24
+
+func (s *Server) goodsBoard(r *http.Request) (*goodsBoard, error) {
+	now := s.db.Now()
+	loc := s.cfg.Location
+	y, m, d := now.In(loc).Date()
+	tomorrow := time.Date(y, m, d, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	flows, err := s.db.DailyFlows(r.Context(), tomorrow.AddDate(0, 0, -30), tomorrow, loc)
+	if err != nil {
+		return nil, err
+	}
+	g := &goodsBoard{WaitHours: waitHours}
+	type point struct {
+		Day      string `json:"day"`
+		Share    int64  `json:"share"` // per mille
+		Received int64  `json:"received"`
+	}
+	byDay := map[string]stock.DayFlow{}
+	for _, f := range flows {
+		byDay[f.Day] = f
+	}
+	var pts []point
+	for i := 30; i >= 1; i-- {
+		day := tomorrow.AddDate(0, 0, -i).Format("2006-01-02")
+		f := byDay[day]
+		pts = append(pts, point{day[5:], f.Share(), f.Received})
+		if i == 1 {
+			g.Today = f
+			g.Today.Day = day
+		}
+	}
+	b, _ := json.Marshal(pts)
+	g.FlowsJSON = string(b)
+	if g.Approval, g.Late, err = s.db.ApprovalTiming(r.Context(), now.AddDate(0, 0, -30), now); err != nil {
+		return nil, err
+	}
+	if g.Waiting, err = s.db.WaitingLots(r.Context(), now, waitHours*time.Hour); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +88,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		pts[i] = point{d.Day.Format("01-02"), int64(d.Fen) / 100, d.Count}
 	}
 	b, _ := json.Marshal(pts)
+	data := dashboardData{Stats: st, TrendJSON: string(b)}
+	if u.Can(auth.ViewGoods) {
+		if data.Goods, err = s.goodsBoard(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p := s.page(r, "dashboard.title")
-	p.Data = dashboardData{Stats: st, TrendJSON: string(b)}
+	p.Data = data
 	s.render(w, r, "dashboard", p)
 }

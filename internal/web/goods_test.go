@@ -29,7 +29,7 @@ func TestGoodsPagesKeepN95AndKN95Apart(t *testing.T) {
 			}
 		}
 		list := wh.get("/goods/list").Body
-		if !strings.Contains(list, "浙江大学医学院附属第一医院") || !strings.Contains(list, "16000") || !strings.Contains(list, "4000") {
+		if !strings.Contains(list, "浙江大学医学院附属第一医院") || !strings.Contains(list, "(2000 只)") || !strings.Contains(list, "(1000 只)") {
 			t.Errorf("the list does not show the designated N95 apart from the general stock")
 		}
 		r := wh.get("/goods/list.xlsx")

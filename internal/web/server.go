@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -92,6 +93,8 @@ func (s *Server) parseTemplates() error {
 		"neg":      func(f money.Fen) bool { return f < 0 },
 		"repeat":   strings.Repeat,
 		"list":     func(xs ...string) []string { return xs },
+		"permille": func(n int64) string { return fmt.Sprintf("%d.%d%%", n/10, n%10) },
+		"minutes":  func(d time.Duration) string { return fmt.Sprintf("%.1f min", d.Minutes()) },
 	}
 	pages, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {

@@ -16,3 +16,23 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   window.addEventListener("resize", function () { chart.resize(); });
 });
+
+// The 日进日清 chart: each day's share of goods dispatched the same day,
+// with Hangzhou's 90% line.
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("flows");
+  var data = document.getElementById("flows-data");
+  if (!el || !data || typeof echarts === "undefined") return;
+  var points = JSON.parse(data.textContent);
+  var chart = echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    grid: { left: 50, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: "category", data: points.map(function (p) { return p.day; }) },
+    yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+    series: [{ name: el.dataset.label, type: "line", itemStyle: { color: "#C8102E" },
+               data: points.map(function (p) { return p.received ? p.share / 10 : null; }),
+               markLine: { silent: true, symbol: "none", data: [{ yAxis: 90 }], lineStyle: { color: "#1a7f37" } } }]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+});
