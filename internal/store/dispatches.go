@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"boai"
 	"boai/internal/audit"
 	"boai/internal/auth"
+	"boai/internal/goods"
 	"boai/internal/stock"
 )
 
@@ -124,4 +126,53 @@ func (db *DB) SignDispatch(ctx context.Context, secret, signer string, got []sto
 		return tx.audit(ctx, audit.Actor{Username: signer, Role: "recipient", Via: "sign-link"}, "dispatch.sign", "dispatch", id, nil,
 			map[string]any{"received": got, "note": note, "photo_bytes": len(photo)})
 	})
+}
+
+// SignLine is a dispatched lot as the recipient sees it on the sign page.
+type SignLine struct {
+	LotID int64
+	Item  string // name and specification
+	Unit  string
+	Sent  int64
+}
+
+// SignView is what the one-time link shows.
+type SignView struct {
+	DocNo     string
+	Recipient string
+	Mode      string
+	SignedAt  time.Time
+	SignedBy  string
+	Lines     []SignLine
+}
+
+// DispatchForSigning returns the dispatch a sign-off link belongs to.
+func (db *DB) DispatchForSigning(ctx context.Context, secret string) (*SignView, error) {
+	v := &SignView{}
+	var docID int64
+	var signed sql.NullInt64
+	err := db.queryRow(ctx, `SELECT d.doc_id, s.no, d.recipient, d.mode, d.signed_at, d.signed_by FROM dispatches d JOIN stock_docs s ON s.id = d.doc_id
+		WHERE d.token_hash = ?`, auth.HashSecret(secret)).Scan(&docID, &v.DocNo, &v.Recipient, &v.Mode, &signed, &v.SignedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, boai.Errorf(boai.ENOTFOUND, "签收链接无效 / this sign-off link is not valid")
+	} else if err != nil {
+		return nil, err
+	}
+	v.SignedAt = nullMicros(signed)
+	rows, err := db.query(ctx, `SELECT m.lot_id, i.name, i.spec, i.unit, -m.delta FROM stock_moves m JOIN goods_items i ON i.id = m.item_id
+		WHERE m.doc_id = ? AND m.delta < 0 ORDER BY m.id`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l SignLine
+		var it goods.Item
+		if err := rows.Scan(&l.LotID, &it.Name, &it.Spec, &l.Unit, &l.Sent); err != nil {
+			return nil, err
+		}
+		l.Item = it.Label()
+		v.Lines = append(v.Lines, l)
+	}
+	return v, rows.Err()
 }

@@ -2,13 +2,18 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"boai/internal/audit"
 	"boai/internal/auth"
+	"boai/internal/stock"
 	"boai/internal/store"
 	"boai/internal/store/storetest"
 	"boai/internal/web"
@@ -56,4 +61,59 @@ func TestGoodsPagesKeepN95AndKN95Apart(t *testing.T) {
 			t.Errorf("bad day: %d", r.Status)
 		}
 	})
+}
+
+// The recipient opens the dispatch's one-time link on a phone and signs:
+// no account, a shortfall needs its reason, and the link signs once.
+func TestRecipientSignsThroughTheLink(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSociety(t, db, 0, web.Config{})
+		ctx := context.Background()
+		whs, err := db.Lots(ctx, mustItem(t, db, "MASK-SURG"), 0)
+		if err != nil || len(whs) == 0 {
+			t.Fatalf("demo surgical masks: %v %v", whs, err)
+		}
+		d := &store.Dispatch{Mode: stock.PointToPoint, Recipient: "杭州市西溪医院",
+			Doc: &stock.Doc{WarehouseID: whs[0].WarehouseID, Lines: []stock.Line{{LotID: whs[0].ID, Quantity: 100}}}}
+		secret, err := db.CreateDispatch(ctx, audit.System, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		phone := s.anon()
+		if r := phone.get("/sign/" + secret); r.Status != http.StatusOK || !strings.Contains(r.Body, "医用外科口罩") {
+			t.Fatalf("sign page: %v", r)
+		}
+		lot := strconv.FormatInt(whs[0].ID, 10)
+		if r := phone.postForm("/sign/"+secret, url.Values{"signer": {"张护士长"}, "received_" + lot: {"90"}}); r.Status != http.StatusBadRequest {
+			t.Errorf("shortfall without reason: %v", r)
+		}
+		if r := phone.postForm("/sign/"+secret, url.Values{"signer": {"张护士长"}, "received_" + lot: {"90"}, "reason_" + lot: {"一箱受潮"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("sign: %v", r)
+		}
+		if r := phone.get("/sign/" + secret); !strings.Contains(r.Body, "张护士长") || strings.Contains(r.Body, `name="signer"`) {
+			t.Errorf("after signing the page still offers the form: %v", r)
+		}
+		if r := phone.postForm("/sign/"+secret, url.Values{"signer": {"x"}, "received_" + lot: {"100"}}); r.Status != http.StatusConflict {
+			t.Errorf("signing twice: %v", r)
+		}
+		if r := phone.get("/sign/sign_nonsense"); r.Status != http.StatusNotFound {
+			t.Errorf("a made-up link: %d", r.Status)
+		}
+	})
+}
+
+func mustItem(t *testing.T, db *store.DB, code string) int64 {
+	t.Helper()
+	items, err := db.SearchItems(context.Background(), code, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Code == code {
+			return it.ID
+		}
+	}
+	t.Fatalf("no item %s", code)
+	return 0
 }

@@ -74,6 +74,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 			return f.xihuGift.CertNo
 		case "{lang}":
 			return "en"
+		case "{token}":
+			return "sign_not-a-real-link" // answered 404 to everyone: the link is the key
 		case "{id}":
 			var id int64
 			switch {

@@ -27,6 +27,8 @@ func (s *Server) Routes() []route {
 		{"POST /logout", "", s.logout},
 		{"GET /lang/{lang}", "", s.setLang},
 		{"GET /healthz", "", s.healthz},
+		{"GET /sign/{token}", "", s.signForm}, // the recipient's one-time link
+		{"POST /sign/{token}", "", s.sign},
 
 		// Staff UI.
 		{"GET /dashboard", auth.ViewDashboard, s.dashboard},
