@@ -209,7 +209,7 @@ func runBare(ctx context.Context, o Options) (Result, error) {
 	return drive(ctx, "bare insert (ceiling)", o, func(c, i int) error {
 		d := &donation.Donation{
 			Donor:     donation.Donor{Kind: donation.Person, Name: donorName(c*1_000_003 + i), Phone: fmt.Sprintf("138%08d", i)},
-			AmountFen: 10000 + moneyFen(i%1000), Channel: donation.WeChat, ReceivedAt: time.Now().Add(-time.Minute).Truncate(time.Second),
+			AmountFen: money.Fen(10000 + i%1000), Channel: donation.WeChat, ReceivedAt: time.Now().Add(-time.Minute).Truncate(time.Second),
 			Designation: donation.Designation{Kind: donation.Undesignated}, ExternalRef: tradeNo(),
 			BranchID: u.BranchID, Source: donation.SourceAPI,
 		}
@@ -256,7 +256,6 @@ func drive(ctx context.Context, name string, o Options, op func(client, i int) e
 	return r
 }
 
-func moneyFen(n int) money.Fen { return money.Fen(n) }
 
 // rawConn is a minimal HTTP/1.1 client connection for the load generator.
 type rawConn struct {

@@ -13,6 +13,7 @@ import (
 
 	"boai"
 	"boai/internal/donation"
+	"boai/internal/money"
 )
 
 // apiDonationIn is the JSON body of POST /api/v1/donations.
@@ -181,7 +182,7 @@ func (s *Server) donationFromAPI(r *http.Request, in *apiDonationIn) (*donation.
 	return &donation.Donation{
 		Donor: donation.Donor{Kind: donation.DonorKind(in.Donor.Kind), Name: in.Donor.Name, Phone: in.Donor.Phone,
 			IDNumber: in.Donor.IDNumber, Anonymous: in.Donor.Anonymous},
-		AmountFen: moneyFen(*in.AmountFen), Channel: donation.Channel(in.Channel), ReceivedAt: received,
+		AmountFen: money.Fen(*in.AmountFen), Channel: donation.Channel(in.Channel), ReceivedAt: received,
 		Designation: des, ExternalRef: in.ExternalRef, IdemKey: strings.TrimSpace(r.Header.Get("Idempotency-Key")),
 		Message: in.Message, BranchID: branch, Source: donation.SourceAPI,
 	}, nil

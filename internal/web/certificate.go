@@ -9,10 +9,7 @@ import (
 
 	"boai/internal/certificate"
 	"boai/internal/donation"
-	"boai/internal/money"
 )
-
-func moneyFen(n int64) money.Fen { return money.Fen(n) }
 
 func (s *Server) certificateFor(d *donation.Donation) certificate.Certificate {
 	return certificate.Certificate{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -324,10 +323,6 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value 
 
 func (s *Server) secure(r *http.Request) bool {
 	return s.cfg.SecureCookies || r.TLS != nil
-}
-
-func logAttrs(r *http.Request) []any {
-	return []any{slog.String("method", r.Method), slog.String("path", r.URL.Path)}
 }
 
 // tokenCache remembers for a moment which user a token belongs to, so a
