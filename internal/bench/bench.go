@@ -256,7 +256,6 @@ func drive(ctx context.Context, name string, o Options, op func(client, i int) e
 	return r
 }
 
-
 // rawConn is a minimal HTTP/1.1 client connection for the load generator.
 type rawConn struct {
 	net.Conn
