@@ -42,6 +42,7 @@ type Lot struct {
 	DesignationKind   string // "undesignated", "institution", "region"
 	DesignationTarget string
 	Donor             string
+	SourceLine        int64 // the in-kind donation line the goods came from; 0 if none
 	Quantity          int64
 }
 

@@ -120,8 +120,12 @@ func (db *DB) SettleInKind(ctx context.Context, a audit.Actor, id int64, roles [
 				return err
 			}
 			if o.Accepted > 0 {
+				var src int64
+				if err := tx.queryRow(ctx, "SELECT id FROM inkind_lines WHERE donation_id = ? AND line_no = ?", id, i).Scan(&src); err != nil {
+					return fmt.Errorf("in-kind line %d: %w", i+1, err)
+				}
 				doc.Lines = append(doc.Lines, stock.Line{Quantity: o.Accepted, Lot: stock.Lot{ItemID: l.ItemID, Batch: l.Batch, Expiry: l.ExpiresOn,
-					DesignationKind: string(d.Designation.Kind), DesignationTarget: d.Designation.Target, Donor: d.Donor.CertificateName()}})
+					DesignationKind: string(d.Designation.Kind), DesignationTarget: d.Designation.Target, Donor: d.Donor.CertificateName(), SourceLine: src}})
 			}
 		}
 		if len(doc.Lines) > 0 {

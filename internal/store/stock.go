@@ -99,11 +99,11 @@ func (t *Tx) addToLot(ctx context.Context, lot stock.Lot, qty int64) (int64, err
 		lot.DesignationKind = "undesignated"
 	}
 	var id int64
-	err := t.queryRow(ctx, `INSERT INTO stock_lots (item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, quantity)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor)
+	err := t.queryRow(ctx, `INSERT INTO stock_lots (item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, source_line, quantity)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, source_line)
 		DO UPDATE SET quantity = stock_lots.quantity + excluded.quantity RETURNING id`,
-		lot.ItemID, lot.WarehouseID, lot.Batch, lot.Expiry, lot.DesignationKind, lot.DesignationTarget, lot.Donor, qty).Scan(&id)
+		lot.ItemID, lot.WarehouseID, lot.Batch, lot.Expiry, lot.DesignationKind, lot.DesignationTarget, lot.Donor, lot.SourceLine, qty).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("add to lot: %w", err)
 	}
@@ -140,9 +140,9 @@ func (t *Tx) takeFromLot(ctx context.Context, d *stock.Doc, lotID, qty int64, n 
 
 func (t *Tx) lot(ctx context.Context, id int64) (*stock.Lot, error) {
 	var l stock.Lot
-	err := t.queryRow(ctx, `SELECT id, item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, quantity
+	err := t.queryRow(ctx, `SELECT id, item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, source_line, quantity
 		FROM stock_lots WHERE id = ?`, id).Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind,
-		&l.DesignationTarget, &l.Donor, &l.Quantity)
+		&l.DesignationTarget, &l.Donor, &l.SourceLine, &l.Quantity)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, boai.Errorf(boai.ENOTFOUND, "批次不存在 / lot not found")
 	}
@@ -179,7 +179,7 @@ func (t *Tx) moveIn(ctx context.Context, d *stock.Doc, lotID, warehouse, delta i
 
 // Lots lists an item's lots with stock in a warehouse (0: every warehouse).
 func (db *DB) Lots(ctx context.Context, itemID, warehouseID int64) ([]stock.Lot, error) {
-	rows, err := db.query(ctx, `SELECT id, item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, quantity
+	rows, err := db.query(ctx, `SELECT id, item_id, warehouse_id, batch, expiry, designation_kind, designation_target, donor, source_line, quantity
 		FROM stock_lots WHERE item_id = ? AND (? = 0 OR warehouse_id = ?) AND quantity > 0 ORDER BY expiry, id`, itemID, warehouseID, warehouseID)
 	if err != nil {
 		return nil, fmt.Errorf("lots: %w", err)
@@ -188,7 +188,8 @@ func (db *DB) Lots(ctx context.Context, itemID, warehouseID int64) ([]stock.Lot,
 	var out []stock.Lot
 	for rows.Next() {
 		var l stock.Lot
-		if err := rows.Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind, &l.DesignationTarget, &l.Donor, &l.Quantity); err != nil {
+		if err := rows.Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind, &l.DesignationTarget, &l.Donor,
+			&l.SourceLine, &l.Quantity); err != nil {
 			return nil, err
 		}
 		out = append(out, l)
