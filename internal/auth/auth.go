@@ -39,8 +39,13 @@ const (
 	ViewAudit       Action = "audit.view"
 	ManageUsers     Action = "users.manage"
 	ManageBranches  Action = "branches.manage"
-	ViewAdmin       Action = "admin.view" // read the user and branch lists
-	ViewGoods       Action = "goods.view" // the catalogue, stock and the daily goods list
+	ViewAdmin       Action = "admin.view"     // read the user and branch lists
+	ViewGoods       Action = "goods.view"     // the catalogue, stock and the daily goods list
+	RecordInKind    Action = "goods.intake"   // in-kind intake, its sign-off, pre-arrivals
+	RequestGoods    Action = "goods.request"  // allocation requests on behalf of requesting units
+	ProposeGoods    Action = "goods.propose"  // the task force: proposals, recipients, paperwork owed
+	ApproveGoods    Action = "goods.approve"  // decide at an approval step (the step names the roles)
+	DispatchGoods   Action = "goods.dispatch" // dispatch notes and settling intake into stock
 )
 
 var allStaff = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
@@ -56,7 +61,12 @@ var permissions = map[Action][]Role{
 	ManageUsers:     {Admin},
 	ManageBranches:  {Admin},
 	ViewAdmin:       {Admin, Supervisor},
-	ViewGoods:       {Admin, Clerk, Warehouse, Approver, Finance, Supervisor},
+	ViewGoods:       {Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch},
+	RecordInKind:    {Admin, Clerk, Warehouse},
+	RequestGoods:    {Admin, Clerk, Branch},
+	ProposeGoods:    {Admin, Clerk},
+	ApproveGoods:    {Admin, Clerk, Approver},
+	DispatchGoods:   {Admin, Warehouse},
 }
 
 // User is a staff account.
