@@ -18,11 +18,21 @@ const TargetApproval = 10 * time.Minute
 
 // Allocation statuses.
 const (
-	Pending  = "pending"  // waiting at Step
-	Approved = "approved" // passed the last step: dispatch may go
-	Rejected = "rejected" // final
-	Returned = "returned" // sent back to the task force to change and submit again
+	Pending    = "pending"    // waiting at Step
+	Approved   = "approved"   // passed the last step: dispatch may go
+	Rejected   = "rejected"   // final
+	Returned   = "returned"   // sent back to the task force to change and submit again
+	Dispatched = "dispatched" // approved and gone out on its dispatch notes
 )
+
+// Live reports whether an allocation still holds its stock and its
+// request lines: submitted or approved, not yet dispatched.
+func Live(status string) bool { return status == Pending || status == Approved }
+
+// Paperwork is what an allocation approved online still owes on paper
+// (线上审批、线下补办): the requesting unit's stamped letter, the signed
+// approval form and the recipient's signed receipt.
+var Paperwork = []string{"request_letter", "approval_form", "receipt_form"}
 
 // Decisions an approver takes.
 const (

@@ -72,9 +72,19 @@ func CutoffDay(now time.Time, cutoff time.Duration, loc *time.Location) string {
 // DayFlow is one day of 日进日清: goods received that day, and how many of
 // them left the same day.
 type DayFlow struct {
-	Day      string
-	Received int64
-	SameDay  int64 // received and dispatched on the same day
+	Day         string
+	Received    int64
+	SameDay     int64 // received and dispatched on the same day
+	ReceivedFen int64 // the value of what was received, where it is valued
+	SameDayFen  int64
+}
+
+// ShareValue is the same-day share by value in per mille.
+func (f DayFlow) ShareValue() int64 {
+	if f.ReceivedFen == 0 {
+		return 0
+	}
+	return f.SameDayFen * 1000 / f.ReceivedFen
 }
 
 // Share is the same-day share in per mille (Hangzhou's target: ≥ 900).
@@ -91,6 +101,18 @@ type Move struct {
 	Day      string // in the society's time zone
 	Kind     string // the document's kind
 	Quantity int64  // positive
+	// The value of the donation line the lot came from, over the units
+	// it declared: a unit is worth LineFen/LineUnits. 0 when not valued.
+	LineFen   int64
+	LineUnits int64
+}
+
+// value is what n units of the move's lot are worth, rounded down.
+func (m Move) value(n int64) int64 {
+	if m.LineUnits <= 0 {
+		return 0
+	}
+	return n * m.LineFen / m.LineUnits
 }
 
 // SameDayFlows sums, per day, what lots received and how much of it was
@@ -101,11 +123,13 @@ func SameDayFlows(moves []Move) []DayFlow {
 		day string
 	}
 	in, out := map[key]int64{}, map[key]int64{}
+	unit := map[int64]Move{}
 	for _, m := range moves {
 		k := key{m.LotID, m.Day}
 		switch m.Kind {
 		case Receipt:
 			in[k] += m.Quantity
+			unit[m.LotID] = m
 		case Dispatch:
 			out[k] += m.Quantity
 		}
@@ -117,8 +141,11 @@ func SameDayFlows(moves []Move) []DayFlow {
 			f = &DayFlow{Day: k.day}
 			days[k.day] = f
 		}
+		same := min(n, out[k])
 		f.Received += n
-		f.SameDay += min(n, out[k])
+		f.SameDay += same
+		f.ReceivedFen += unit[k.lot].value(n)
+		f.SameDayFen += unit[k.lot].value(same)
 	}
 	var flows []DayFlow
 	for _, f := range days {

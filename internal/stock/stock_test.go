@@ -101,11 +101,30 @@ func TestSameDayFlows(t *testing.T) {
 		{LotID: 1, Day: "2026-02-02", Kind: Transfer, Quantity: 10},
 	}
 	got := SameDayFlows(moves)
-	want := []DayFlow{{"2026-02-01", 1100, 950}, {"2026-02-02", 50, 50}}
+	want := []DayFlow{{Day: "2026-02-01", Received: 1100, SameDay: 950}, {Day: "2026-02-02", Received: 50, SameDay: 50}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
 	if got[0].Share() != 863 || got[1].Share() != 1000 {
 		t.Errorf("shares %d and %d", got[0].Share(), got[1].Share())
+	}
+}
+
+// By value, a few costly goods can weigh more than many cheap ones: 100
+// protective suits at ¥150 left the same day, 1,000 masks at ¥1 did not.
+func TestSameDayFlowsByValue(t *testing.T) {
+	moves := []Move{
+		{LotID: 1, Day: "2026-02-01", Kind: Receipt, Quantity: 1000, LineFen: 100000, LineUnits: 1000},
+		{LotID: 2, Day: "2026-02-01", Kind: Receipt, Quantity: 100, LineFen: 1500000, LineUnits: 100},
+		{LotID: 2, Day: "2026-02-01", Kind: Dispatch, Quantity: 100},
+		{LotID: 3, Day: "2026-02-01", Kind: Receipt, Quantity: 10}, // registered only: no value
+		{LotID: 3, Day: "2026-02-01", Kind: Dispatch, Quantity: 10},
+	}
+	f := SameDayFlows(moves)[0]
+	if f.Received != 1110 || f.SameDay != 110 || f.ReceivedFen != 1600000 || f.SameDayFen != 1500000 {
+		t.Fatalf("%+v", f)
+	}
+	if f.Share() != 99 || f.ShareValue() != 937 {
+		t.Errorf("share %d‰ by quantity, %d‰ by value", f.Share(), f.ShareValue())
 	}
 }

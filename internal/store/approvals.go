@@ -75,15 +75,42 @@ func (db *DB) SubmitAllocation(ctx context.Context, a audit.Actor, requestID int
 // checkAllocLine refuses a line for another request or above what is
 // still open on its request line.
 func (t *Tx) checkAllocLine(ctx context.Context, requestID int64, l *AllocLine) error {
-	var req, open int64
+	var req, open, held int64
 	err := t.queryRow(ctx, "SELECT request_id, quantity - fulfilled FROM alloc_request_lines WHERE id = ?", l.RequestLineID).Scan(&req, &open)
 	switch {
 	case errors.Is(err, sql.ErrNoRows) || err == nil && req != requestID:
 		return boai.Errorf(boai.EINVALID, "申请行 %d 不属于此申请 / request line %d is not part of this request", l.RequestLineID, l.RequestLineID)
 	case err != nil:
 		return err
-	case l.Quantity < 0 || l.Quantity > open:
+	}
+	// Other live allocations (and this one's other lines) already hold
+	// part of what is open.
+	if err := t.queryRow(ctx, heldForLine, l.RequestLineID, l.ID).Scan(&held); err != nil {
+		return err
+	}
+	if open -= held; l.Quantity < 0 || l.Quantity > open {
+		open = max(open, 0)
 		return boai.Errorf(boai.EINVALID, "调拨数量须在 0 到申请未满足的 %d 之间 / quantity must be between 0 and the %d still asked for", open, open)
+	}
+	var item, lotItem, have int64
+	if err := t.queryRow(ctx, "SELECT item_id FROM alloc_request_lines WHERE id = ?", l.RequestLineID).Scan(&item); err != nil {
+		return err
+	}
+	err = t.queryRow(ctx, "SELECT item_id, quantity FROM stock_lots WHERE id = ?", l.LotID).Scan(&lotItem, &have)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return boai.Errorf(boai.EINVALID, "批次 %d 不在库存中（预到物资到货后再调拨）/ lot %d is not in stock (allocate expected goods once they arrive)", l.LotID, l.LotID)
+	case err != nil:
+		return err
+	case lotItem != item:
+		// N95 never stands in for KN95: a lot serves only its own item.
+		return boai.Errorf(boai.EINVALID, "批次 %d 的物资与申请不符 / lot %d holds another item than the one asked for", l.LotID, l.LotID)
+	}
+	if err := t.queryRow(ctx, heldOfLot, l.LotID, l.ID).Scan(&held); err != nil {
+		return err
+	}
+	if free := have - held; l.Quantity > free {
+		return boai.Errorf(boai.ECONFLICT, "批次 %d 可调拨 %d，不足 %d / lot %d has %d free, not %d", l.LotID, max(free, 0), l.Quantity, l.LotID, max(free, 0), l.Quantity)
 	}
 	return nil
 }
@@ -113,7 +140,7 @@ func (db *DB) DecideAllocation(ctx context.Context, a audit.Actor, id int64, ste
 		}
 		for lineID, qty := range adjust {
 			l := AllocLine{ID: lineID, Quantity: qty}
-			if err := tx.queryRow(ctx, "SELECT request_line_id FROM allocation_lines WHERE id = ? AND allocation_id = ?", lineID, id).Scan(&l.RequestLineID); err != nil {
+			if err := tx.queryRow(ctx, "SELECT request_line_id, lot_id FROM allocation_lines WHERE id = ? AND allocation_id = ?", lineID, id).Scan(&l.RequestLineID, &l.LotID); err != nil {
 				return boai.Errorf(boai.EINVALID, "调拨行 %d 不属于此方案 / line %d is not part of this allocation", lineID, lineID)
 			}
 			if err := tx.checkAllocLine(ctx, al.RequestID, &l); err != nil {
@@ -137,6 +164,11 @@ func (db *DB) DecideAllocation(ctx context.Context, a audit.Actor, id int64, ste
 		if _, err := tx.exec(ctx, "UPDATE allocations SET status = ?, step = ?, decided_at = ? WHERE id = ?", next.Status, next.Step, decided, id); err != nil {
 			return err
 		}
+		if next.Status == allocation.Approved {
+			if err := tx.owePaperwork(ctx, id); err != nil {
+				return err
+			}
+		}
 		if next.Status == allocation.Pending {
 			if err := tx.notifyTx(ctx, notify.Message{Title: "调拨方案待下一步审批 / allocation awaiting the next step",
 				Text: fmt.Sprintf("方案 #%d 已通过“%s”，请“%s”审批", id, steps[before.Step], steps[next.Step])}); err != nil {
@@ -152,7 +184,8 @@ func (db *DB) DecideAllocation(ctx context.Context, a audit.Actor, id int64, ste
 // and lists those still pending longer than the 10-minute target.
 func (db *DB) ApprovalTiming(ctx context.Context, since, now time.Time) (allocation.Timing, []Allocation, error) {
 	var t allocation.Timing
-	rows, err := db.query(ctx, "SELECT decided_at - submitted_at FROM allocations WHERE status = ? AND decided_at >= ?", allocation.Approved, micros(since))
+	rows, err := db.query(ctx, "SELECT decided_at - submitted_at FROM allocations WHERE status IN (?, ?) AND decided_at >= ?",
+		allocation.Approved, allocation.Dispatched, micros(since))
 	if err != nil {
 		return t, nil, err
 	}

@@ -18,50 +18,89 @@ import (
 
 // Dispatch is goods leaving on a dispatch note, and how they travel.
 type Dispatch struct {
-	ID        int64
-	Doc       *stock.Doc
-	Mode      string
-	Recipient string
-	Route     string
-	Vehicle   string
-	Driver    string
+	ID           int64
+	Doc          *stock.Doc
+	Mode         string
+	Recipient    string
+	Route        string
+	Vehicle      string
+	Driver       string
+	AllocationID int64 // the approved allocation it carries out; 0 for none
+}
+
+func checkMode(d *Dispatch) error {
+	if !slices.Contains([]string{stock.PointToPoint, stock.Relay, stock.Storage}, d.Mode) {
+		return boai.Errorf(boai.EINVALID, "运送方式须为点对点、接驳或入库 / mode: point_to_point, relay or storage")
+	}
+	if d.Mode == stock.Relay && (strings.TrimSpace(d.Route) == "" || strings.TrimSpace(d.Vehicle) == "") {
+		return boai.Errorf(boai.EINVALID, "接驳运送须填写线路和车辆 / a relay needs its route and vehicle")
+	}
+	return nil
 }
 
 // CreateDispatch records the dispatch note (stock leaves, never below
 // zero) and the dispatch, and returns the one-time secret of the link the
 // recipient signs through. Only its hash is kept.
 func (db *DB) CreateDispatch(ctx context.Context, a audit.Actor, d *Dispatch) (string, error) {
-	if !slices.Contains([]string{stock.PointToPoint, stock.Relay, stock.Storage}, d.Mode) {
-		return "", boai.Errorf(boai.EINVALID, "运送方式须为点对点、接驳或入库 / mode: point_to_point, relay or storage")
-	}
-	if d.Mode == stock.Relay && (strings.TrimSpace(d.Route) == "" || strings.TrimSpace(d.Vehicle) == "") {
-		return "", boai.Errorf(boai.EINVALID, "接驳运送须填写线路和车辆 / a relay needs its route and vehicle")
+	if err := checkMode(d); err != nil {
+		return "", err
 	}
 	d.Doc.Kind, d.Doc.Recipient = stock.Dispatch, d.Recipient
 	if err := d.Doc.Validate(); err != nil {
 		return "", err
 	}
 	d.Doc.CreatedBy, d.Doc.CreatedAt = a.Username, db.Now()
-	secret := auth.NewSecret("sign_")
 	lines := slices.Clone(d.Doc.Lines)
+	var secret string
 	err := db.Write(ctx, func(tx *Tx) error {
 		d.Doc.Lines = slices.Clone(lines)
-		if err := tx.recordDoc(ctx, a, d.Doc); err != nil {
-			return err
-		}
-		id, err := tx.insert(ctx, `INSERT INTO dispatches (doc_id, mode, recipient, route, vehicle, driver, token_hash, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Doc.ID, d.Mode, d.Recipient, d.Route, d.Vehicle, d.Driver, auth.HashSecret(secret),
-			a.Username, micros(d.Doc.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("insert dispatch: %w", err)
-		}
-		d.ID = id
-		return tx.audit(ctx, a, "dispatch.create", "dispatch", id, nil, map[string]any{"doc": d.Doc.No, "mode": d.Mode, "recipient": d.Recipient})
+		var err error
+		secret, err = tx.createDispatch(ctx, a, d)
+		return err
 	})
 	if err != nil {
 		return "", err
 	}
 	return secret, nil
+}
+
+func (tx *Tx) createDispatch(ctx context.Context, a audit.Actor, d *Dispatch) (string, error) {
+	d.Doc.Kind, d.Doc.Recipient = stock.Dispatch, d.Recipient
+	if err := tx.checkUnreserved(ctx, d.Doc); err != nil {
+		return "", err
+	}
+	if err := tx.recordDoc(ctx, a, d.Doc); err != nil {
+		return "", err
+	}
+	secret := auth.NewSecret("sign_")
+	id, err := tx.insert(ctx, `INSERT INTO dispatches (doc_id, mode, recipient, route, vehicle, driver, token_hash, created_by, created_at, allocation_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Doc.ID, d.Mode, d.Recipient, d.Route, d.Vehicle, d.Driver, auth.HashSecret(secret),
+		a.Username, micros(d.Doc.CreatedAt), nullID(d.AllocationID))
+	if err != nil {
+		return "", fmt.Errorf("insert dispatch: %w", err)
+	}
+	d.ID = id
+	return secret, tx.audit(ctx, a, "dispatch.create", "dispatch", id, nil, map[string]any{"doc": d.Doc.No, "mode": d.Mode, "recipient": d.Recipient,
+		"allocation": d.AllocationID})
+}
+
+// checkUnreserved refuses a dispatch that would take stock live
+// allocations hold for someone else.
+func (tx *Tx) checkUnreserved(ctx context.Context, d *stock.Doc) error {
+	for i, l := range d.Lines {
+		var have, held int64
+		if err := tx.queryRow(ctx, "SELECT quantity FROM stock_lots WHERE id = ?", l.LotID).Scan(&have); err != nil {
+			continue // recordDoc names the missing lot
+		}
+		if err := tx.queryRow(ctx, heldOfLot, l.LotID, 0).Scan(&held); err != nil {
+			return err
+		}
+		if held > 0 && l.Quantity > have-held {
+			return boai.Errorf(boai.ECONFLICT, "第 %d 行：该批次有 %d 已由待出库的调拨方案预留，可出库 %d / line %d: %d of the lot are held for approved allocations; %d free",
+				i+1, held, max(0, have-held), i+1, held, max(0, have-held))
+		}
+	}
+	return nil
 }
 
 // SignDispatch is the recipient's sign-off through the one-time link: who

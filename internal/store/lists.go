@@ -18,9 +18,10 @@ import (
 func (db *DB) CompileList(ctx context.Context, forDay string) (*stock.List, error) {
 	l := &stock.List{ForDay: forDay, CompiledAt: db.Now()}
 	err := db.readTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT i.id, i.code, i.name, i.spec, i.unit, i.pack_unit, i.pack_size, w.id, w.name, s.designation_kind, s.designation_target, SUM(s.quantity)
+		rows, err := tx.query(ctx, `SELECT i.id, i.code, i.name, i.spec, i.unit, i.pack_unit, i.pack_size, w.id, w.name, s.designation_kind, s.designation_target, SUM(s.quantity - COALESCE(r.q, 0))
 			FROM stock_lots s JOIN goods_items i ON i.id = s.item_id JOIN warehouses w ON w.id = s.warehouse_id
-			WHERE s.quantity > 0
+			LEFT JOIN (`+reservedByLot+`) r ON r.lot_id = s.id
+			WHERE s.quantity > COALESCE(r.q, 0)
 			GROUP BY i.id, i.code, i.name, i.spec, i.unit, i.pack_unit, i.pack_size, w.id, w.name, s.designation_kind, s.designation_target`)
 		if err != nil {
 			return fmt.Errorf("list stock: %w", err)

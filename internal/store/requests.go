@@ -85,8 +85,9 @@ func (db *DB) ProposeAllocation(ctx context.Context, forDay string, classes []st
 			}
 			return expectedLot<<1 + id // a designation no request can match: kept for it
 		}
-		rows, err = tx.query(ctx, `SELECT id, item_id, warehouse_id, quantity, expiry, designation_kind, designation_target
-			FROM stock_lots WHERE quantity > 0`)
+		// Stock live allocations hold is not on offer again.
+		rows, err = tx.query(ctx, `SELECT s.id, s.item_id, s.warehouse_id, s.quantity - COALESCE(r.q, 0), s.expiry, s.designation_kind, s.designation_target
+			FROM stock_lots s LEFT JOIN (`+reservedByLot+`) r ON r.lot_id = s.id WHERE s.quantity > COALESCE(r.q, 0)`)
 		if err != nil {
 			return err
 		}
@@ -119,9 +120,12 @@ func (db *DB) ProposeAllocation(ctx context.Context, forDay string, classes []st
 			supply = append(supply, s)
 		}
 		rows.Close()
-		rows, err = tx.query(ctx, `SELECT l.id, r.id, r.recipient_id, c.class, l.item_id, l.quantity - l.fulfilled, r.submitted_at
+		// What live allocations already hold of a line is not asked again.
+		rows, err = tx.query(ctx, `SELECT l.id, r.id, r.recipient_id, c.class, l.item_id, l.quantity - l.fulfilled - COALESCE(h.q, 0), r.submitted_at
 			FROM alloc_request_lines l JOIN alloc_requests r ON r.id = l.request_id JOIN recipients c ON c.id = r.recipient_id
-			WHERE r.status = 'open' AND l.quantity > l.fulfilled`)
+			LEFT JOIN (SELECT al.request_line_id, SUM(al.quantity) AS q FROM allocation_lines al JOIN allocations a ON a.id = al.allocation_id
+				WHERE a.status IN ('pending', 'approved') GROUP BY al.request_line_id) h ON h.request_line_id = l.id
+			WHERE r.status = 'open' AND l.quantity > l.fulfilled + COALESCE(h.q, 0)`)
 		if err != nil {
 			return err
 		}

@@ -231,7 +231,12 @@ func (db *DB) StockCard(ctx context.Context, itemID, warehouseID int64) ([]CardL
 // DailyFlows is 日进日清 for the days from..to (inclusive, YYYY-MM-DD in
 // loc): per day, goods received and the part dispatched the same day.
 func (db *DB) DailyFlows(ctx context.Context, from, to time.Time, loc *time.Location) ([]stock.DayFlow, error) {
-	rows, err := db.query(ctx, `SELECT m.lot_id, m.at, d.kind, m.delta FROM stock_moves m JOIN stock_docs d ON d.id = m.doc_id
+	// A lot from a valued donation line carries the line's value per
+	// declared unit, so the same-day share can be read by value too.
+	rows, err := db.query(ctx, `SELECT m.lot_id, m.at, d.kind, m.delta,
+			COALESCE(CASE il.valuation WHEN 'appraisal' THEN il.appraised_fen WHEN 'evidence' THEN il.declared_fen ELSE 0 END, 0), COALESCE(il.declared, 0)
+		FROM stock_moves m JOIN stock_docs d ON d.id = m.doc_id JOIN stock_lots l ON l.id = m.lot_id
+		LEFT JOIN inkind_lines il ON il.id = l.source_line
 		WHERE m.at >= ? AND m.at < ? AND d.kind IN (?, ?)`, micros(from), micros(to), stock.Receipt, stock.Dispatch)
 	if err != nil {
 		return nil, fmt.Errorf("daily flows: %w", err)
@@ -241,7 +246,7 @@ func (db *DB) DailyFlows(ctx context.Context, from, to time.Time, loc *time.Loca
 	for rows.Next() {
 		var m stock.Move
 		var at, delta int64
-		if err := rows.Scan(&m.LotID, &at, &m.Kind, &delta); err != nil {
+		if err := rows.Scan(&m.LotID, &at, &m.Kind, &delta, &m.LineFen, &m.LineUnits); err != nil {
 			return nil, err
 		}
 		m.Day, m.Quantity = fromMicros(at).In(loc).Format("2006-01-02"), max(delta, -delta)
