@@ -759,4 +759,3 @@ const itemColumns = "i.id, i.code, i.name, i.name_en, i.spec, i.unit, i.pack_uni
 func itemDest(it *goods.Item) []any {
 	return []any{&it.ID, &it.Code, &it.Name, &it.NameEn, &it.Spec, &it.Unit, &it.PackUnit, &it.PackSize, &it.MedicalGrade}
 }
-
