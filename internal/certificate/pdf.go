@@ -8,8 +8,8 @@ import (
 	"github.com/signintech/gopdf"
 )
 
-// pdfCanvas draws on a one-page gopdf document. gopdf embeds only the glyphs
-// used. The first error sticks and is returned by writeTo.
+// pdfCanvas draws on a gopdf document, on its last page. gopdf embeds only
+// the glyphs used. The first error sticks and is returned by writeTo.
 type pdfCanvas struct {
 	pdf *gopdf.GoPdf
 	f   *fonts
@@ -21,14 +21,21 @@ type pdfCanvas struct {
 // (288 dpi).
 const pictureScale = 4
 
+// newPDFCanvas starts the certificate: one A4 landscape page.
 func newPDFCanvas(f *fonts, m *measurer, no string) (*pdfCanvas, error) {
-	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4Landscape, Unit: gopdf.UnitPT})
-	pdf.SetInfo(gopdf.PdfInfo{
+	return newPDFDocument(f, m, *gopdf.PageSizeA4Landscape, gopdf.PdfInfo{
 		Title:   "捐赠证书 " + no,
 		Subject: "Certificate of Donation",
 		Creator: "boai",
 	})
+}
+
+// newPDFDocument starts a document of pages the given size, in points, with
+// its first page added; addPage adds more.
+func newPDFDocument(f *fonts, m *measurer, size gopdf.Rect, info gopdf.PdfInfo) (*pdfCanvas, error) {
+	pdf := &gopdf.GoPdf{}
+	pdf.Start(gopdf.Config{PageSize: size, Unit: gopdf.UnitPT})
+	pdf.SetInfo(info)
 	for _, fam := range family {
 		if err := pdf.AddTTFFontFromFontContainer(fam, f.pdf); err != nil {
 			return nil, fmt.Errorf("certificate: add font %s: %w", fam, err)
@@ -36,6 +43,11 @@ func newPDFCanvas(f *fonts, m *measurer, no string) (*pdfCanvas, error) {
 	}
 	pdf.AddPage()
 	return &pdfCanvas{pdf: pdf, f: f, m: m}, nil
+}
+
+// addPage starts a new page of the same size; drawing goes on there.
+func (p *pdfCanvas) addPage() {
+	p.pdf.AddPage()
 }
 
 func (p *pdfCanvas) writeTo(w io.Writer) error {

@@ -759,3 +759,12 @@ const itemColumns = "i.id, i.code, i.name, i.name_en, i.spec, i.unit, i.pack_uni
 func itemDest(it *goods.Item) []any {
 	return []any{&it.ID, &it.Code, &it.Name, &it.NameEn, &it.Spec, &it.Unit, &it.PackUnit, &it.PackSize, &it.MedicalGrade}
 }
+
+// DispatchSecretMatches reports whether secret is the current sign-off
+// link of dispatch id (so a note printed right after dispatch carries the
+// link just shown, rather than replacing it).
+func (db *DB) DispatchSecretMatches(ctx context.Context, id int64, secret string) bool {
+	var n int
+	err := db.queryRow(ctx, "SELECT COUNT(*) FROM dispatches WHERE id = ? AND token_hash = ? AND signed_at IS NULL", id, auth.HashSecret(secret)).Scan(&n)
+	return err == nil && n == 1
+}

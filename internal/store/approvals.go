@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"boai"
@@ -64,12 +65,21 @@ func (db *DB) SubmitAllocation(ctx context.Context, a audit.Actor, requestID int
 			}
 		}
 		if err := tx.notifyTx(ctx, notify.Message{Title: "调拨方案待审批 / allocation awaiting approval",
-			Text: fmt.Sprintf("%s：%d 行，请在 10 分钟内审批", recipient, len(al.Lines)), URL: link}); err != nil {
+			Text: fmt.Sprintf("%s：%d 行，请在 10 分钟内审批", recipient, len(al.Lines)), URL: allocLink(link, id)}); err != nil {
 			return err
 		}
 		return tx.audit(ctx, a, "allocation.submit", "allocation", id, nil, al)
 	})
 	return al, err
+}
+
+// allocLink is the link a notification carries: a prefix ending in "/"
+// gets the allocation's id.
+func allocLink(link string, id int64) string {
+	if strings.HasSuffix(link, "/") {
+		return fmt.Sprintf("%s%d", link, id)
+	}
+	return link
 }
 
 // checkAllocLine refuses a line for another request or above what is
@@ -132,7 +142,9 @@ func (db *DB) DecideAllocation(ctx context.Context, a audit.Actor, id int64, ste
 		}
 		al.SubmittedAt = fromMicros(submitted)
 		if al.State.Status == allocation.Pending && !allocation.CanDecide(roles, steps[al.State.Step], a.Role) {
-			return boai.Errorf(boai.EFORBIDDEN, "本步骤（%s）不由您的角色审批 / your role does not decide at this step", steps[al.State.Step])
+			// The role may approve in general, but the allocation stands at
+			// another role's step: a conflict with its state.
+			return boai.Errorf(boai.ECONFLICT, "本步骤（%s）不由您的角色审批 / your role does not decide at this step", steps[al.State.Step])
 		}
 		next, err := allocation.Decide(al.State, steps, decision, comment)
 		if err != nil {

@@ -41,7 +41,7 @@ func TestAllocationApproval(t *testing.T) {
 		roles := map[string][]string{"taskforce": {"clerk"}, "leadership": {"approver"}}
 		clerk := audit.Actor{Username: "c", Role: "clerk"}
 		boss := audit.Actor{Username: "b", Role: "approver"}
-		if _, err := db.DecideAllocation(ctx, boss, al.ID, allocation.DefaultSteps, roles, allocation.Approve, "", nil); boai.ErrorCode(err) != boai.EFORBIDDEN {
+		if _, err := db.DecideAllocation(ctx, boss, al.ID, allocation.DefaultSteps, roles, allocation.Approve, "", nil); boai.ErrorCode(err) != boai.ECONFLICT {
 			t.Errorf("leadership deciding at the task-force step: %v", err)
 		}
 		db.Now = func() time.Time { return start.Add(2 * time.Minute) }

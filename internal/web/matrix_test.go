@@ -27,6 +27,7 @@ type matrixFixture struct {
 	importID    int64
 	targetUser  *auth.User // the user /admin/users/{id} routes act on
 	spareTokens []int64    // tokens /admin/tokens/{id}/revoke may revoke
+	goods       goodsIDs
 }
 
 func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
@@ -41,6 +42,7 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 		t.Fatal(err)
 	}
 	f.importID = imp.ID
+	f.goods = newGoodsIDs(t, db, f.city.ID)
 	for range 2 {
 		if _, err := db.CreateToken(ctx, audit.System, f.users[auth.Clerk].ID, "spare"); err != nil {
 			t.Fatal(err)
@@ -74,6 +76,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 			return f.xihuGift.CertNo
 		case "{lang}":
 			return "en"
+		case "{file}":
+			return strconv.FormatInt(f.goods.file, 10)
 		case "{token}":
 			return "sign_not-a-real-link" // answered 404 to everyone: the link is the key
 		case "{id}":
@@ -87,6 +91,16 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 				id = f.spareTokens[0]
 			case strings.HasPrefix(p, "/admin/branches/"):
 				id = f.xihu.ID
+			case strings.HasPrefix(p, "/goods/intake/"):
+				id = f.goods.intake
+			case strings.HasPrefix(p, "/goods/prearrivals/"):
+				id = f.goods.prearrival
+			case strings.HasPrefix(p, "/goods/requests/"), strings.HasPrefix(p, "/goods/proposal/"):
+				id = f.goods.request
+			case strings.HasPrefix(p, "/goods/allocations/"):
+				id = f.goods.allocation
+			case strings.HasPrefix(p, "/goods/dispatches/"):
+				id = f.goods.dispatch
 			case strings.HasPrefix(p, "/donations/"), strings.HasPrefix(p, "/api/v1/donations/"):
 				id = f.xihuGift.ID // a Xihu donation: every role may see it
 			default:
@@ -320,6 +334,12 @@ func TestSupervisorCannotWrite(t *testing.T) {
 			"POST /admin/branches":            {formType, []byte("code=HZ-SUP&name=" + url.QueryEscape("纪检分会"))},
 			"POST /admin/branches/{id}":       {formType, []byte("name=" + url.QueryEscape("改名"))},
 			"POST /api/v1/donations":          {"application/json", []byte(api)},
+		}
+		for k, v := range goodsWrites(f.goods) {
+			valid[k] = struct {
+				ctype string
+				body  []byte
+			}{formType, []byte(v)}
 		}
 		before := f.counts()
 		n := 0

@@ -11,12 +11,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"boai/internal/auth"
 	"boai/internal/donation"
+	"boai/internal/goods"
 	"boai/internal/i18n"
 	"boai/internal/money"
 	"boai/internal/store"
@@ -35,6 +37,14 @@ type Config struct {
 	LookupRate    float64        // public look-ups per minute per client
 	VerifyRate    float64        // certificate verifications (QR scans) per minute per client
 	Cutoff        time.Duration  // daily cut-off of the goods list, from midnight (default 16:00)
+	// IntakeRoles are the sign-off roles in-kind intake requires (default
+	// unloading, sorting, counting; the medical-grade check is added for
+	// medical-grade items).
+	IntakeRoles []string
+	// ApprovalSteps an allocation passes, and per step the roles that
+	// decide there (default: task force by clerks, then leadership).
+	ApprovalSteps []string
+	StepRoles     map[string][]string
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the real client, for rate limits and the audit trail.
 	TrustedProxies []netip.Prefix
@@ -95,6 +105,31 @@ func (s *Server) parseTemplates() error {
 		"list":     func(xs ...string) []string { return xs },
 		"permille": func(n int64) string { return fmt.Sprintf("%d.%d%%", n/10, n%10) },
 		"minutes":  func(d time.Duration) string { return fmt.Sprintf("%.1f min", d.Minutes()) },
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i
+			}
+			return out
+		},
+		"at": at, // the i-th value of a repeated form field
+		"elapsed": func(d time.Duration) string {
+			if d < time.Hour {
+				return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+			}
+			return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+		},
+		"qty": func(it any, n int64) string {
+			switch it := it.(type) {
+			case goods.Item:
+				return it.Quantity(n)
+			case *goods.Item:
+				return it.Quantity(n)
+			}
+			return strconv.FormatInt(n, 10)
+		},
+		"itemOf": func(m map[int64]goods.Item, id int64) *goods.Item { it := m[id]; return &it },
+		"pick":   func(n int, v string) map[string]any { return map[string]any{"N": n, "V": v} },
 	}
 	pages, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"boai"
+	"boai/internal/donation"
+	"boai/internal/goods"
+	"boai/internal/inkind"
+	"boai/internal/stock"
+)
+
+// InKindSummary is an in-kind donation in a list.
+type InKindSummary struct {
+	ID          int64
+	CertNo      string
+	Donor       donation.Donor
+	Designation donation.Designation
+	ReceivedAt  time.Time
+	Status      string
+	Lines       int
+	Units       int64 // declared
+	Signed      int   // sign-offs recorded
+}
+
+// ListInKind lists in-kind donations, newest first; status "" for all.
+func (db *DB) ListInKind(ctx context.Context, status string, limit int) ([]InKindSummary, error) {
+	rows, err := db.query(ctx, `SELECT d.id, d.cert_no, d.donor_kind, d.donor_name, d.anonymous, d.designation_kind, d.designation_target, d.received_at, d.status,
+			(SELECT COUNT(*) FROM inkind_lines l WHERE l.donation_id = d.id),
+			(SELECT COALESCE(SUM(l.declared), 0) FROM inkind_lines l WHERE l.donation_id = d.id),
+			(SELECT COUNT(*) FROM inkind_signoffs s WHERE s.donation_id = d.id)
+		FROM inkind_donations d WHERE (? = '' OR d.status = ?) ORDER BY d.id DESC LIMIT ?`, status, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list in-kind donations: %w", err)
+	}
+	defer rows.Close()
+	var out []InKindSummary
+	for rows.Next() {
+		var s InKindSummary
+		var at int64
+		if err := rows.Scan(&s.ID, &s.CertNo, &s.Donor.Kind, &s.Donor.Name, &s.Donor.Anonymous, &s.Designation.Kind, &s.Designation.Target,
+			&at, &s.Status, &s.Lines, &s.Units, &s.Signed); err != nil {
+			return nil, err
+		}
+		s.ReceivedAt = fromMicros(at)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// InKindByCert finds an in-kind donation by its certificate number.
+func (db *DB) InKindByCert(ctx context.Context, cert string) (*inkind.Donation, error) {
+	var id int64
+	if err := db.queryRow(ctx, "SELECT id FROM inkind_donations WHERE cert_no = ?", cert).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+		return nil, boai.Errorf(boai.ENOTFOUND, "物资捐赠不存在 / in-kind donation not found")
+	} else if err != nil {
+		return nil, err
+	}
+	return db.InKind(ctx, id)
+}
+
+// ItemsByID returns the catalogue items with the given ids.
+func (db *DB) ItemsByID(ctx context.Context, ids []int64) (map[int64]goods.Item, error) {
+	out := map[int64]goods.Item{}
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		it, err := db.Item(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = *it
+	}
+	return out, nil
+}
+
+// ItemByCode returns the catalogue item with exactly this code.
+func (db *DB) ItemByCode(ctx context.Context, code string) (*goods.Item, error) {
+	return scanItem(db.queryRow(ctx, `SELECT id, category_id, code, name, name_en, spec, unit, pack_unit, pack_size, medical_grade, active
+		FROM goods_items WHERE code = ?`, code))
+}
+
+// ListPreArrivals lists pre-arrival notices by expected day; open limits
+// it to those with goods still expected.
+func (db *DB) ListPreArrivals(ctx context.Context, open bool, limit int) ([]inkind.PreArrival, error) {
+	rows, err := db.query(ctx, `SELECT p.id FROM prearrivals p WHERE (? = FALSE OR EXISTS (SELECT 1 FROM prearrival_lines l
+		WHERE l.prearrival_id = p.id AND l.expected > l.arrived)) ORDER BY p.expected_on, p.id LIMIT ?`, open, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list pre-arrivals: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]inkind.PreArrival, 0, len(ids))
+	for _, id := range ids {
+		p, err := db.PreArrival(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, nil
+}
+
+// Warehouses lists every warehouse.
+func (db *DB) Warehouses(ctx context.Context) ([]stock.Warehouse, error) {
+	rows, err := db.query(ctx, "SELECT id, code, name, kind, branch_id FROM warehouses ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("warehouses: %w", err)
+	}
+	defer rows.Close()
+	var out []stock.Warehouse
+	for rows.Next() {
+		var w stock.Warehouse
+		if err := rows.Scan(&w.ID, &w.Code, &w.Name, &w.Kind, &w.BranchID); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,105 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"boai/internal/allocation"
+	"boai/internal/audit"
+	"boai/internal/donation"
+	"boai/internal/inkind"
+	"boai/internal/store"
+)
+
+// goodsIDs are records of the goods workflow the route table's {id}s are
+// filled with.
+type goodsIDs struct {
+	intake, prearrival, request, file, allocation, dispatch int64
+	recipient, requestLine, lot, warehouse                  int64
+}
+
+func newGoodsIDs(t *testing.T, db *store.DB, branch int64) goodsIDs {
+	t.Helper()
+	ctx := context.Background()
+	a := audit.System
+	n95, err := db.ItemByCode(ctx, "MASK-N95")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g goodsIDs
+	d := &inkind.Donation{BranchID: branch, Donor: donation.Donor{Kind: donation.Organization, Name: "杭州矩阵测试有限公司"},
+		Lines: []inkind.Line{{ItemID: n95.ID, MedicalGrade: true, Declared: 100, Valuation: inkind.Pending}}}
+	if err := db.CreateInKind(ctx, a, d); err != nil {
+		t.Fatal(err)
+	}
+	g.intake = d.ID
+	p := &inkind.PreArrival{BranchID: branch, ExpectedOn: "2099-01-01", Donor: donation.Donor{Kind: donation.Organization, Name: "预到测试公司"},
+		Lines: []inkind.Expected{{ItemID: n95.ID, Expected: 50}}}
+	if err := db.CreatePreArrival(ctx, a, p); err != nil {
+		t.Fatal(err)
+	}
+	g.prearrival = p.ID
+	r := &allocation.Recipient{Name: "矩阵测试医院", Class: "hospital", Address: "杭州"}
+	if err := db.CreateRecipient(ctx, a, r); err != nil {
+		t.Fatal(err)
+	}
+	q := &allocation.AllocRequest{RecipientID: r.ID, Purpose: "测试", Address: "杭州", Contact: "王",
+		Lines: []allocation.RequestLine{{ItemID: n95.ID, Quantity: 10}}}
+	if err := db.CreateAllocRequest(ctx, a, q); err != nil {
+		t.Fatal(err)
+	}
+	g.request, g.recipient, g.requestLine = q.ID, r.ID, q.Lines[0].ID
+	f := &store.RequestFile{RequestID: q.ID, Name: "申请函.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("申请")}
+	if err := db.AddRequestFile(ctx, a, f); err != nil {
+		t.Fatal(err)
+	}
+	g.file = f.ID
+	lots, err := db.Lots(ctx, n95.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lots {
+		if !l.Designated() {
+			al, err := db.SubmitAllocation(ctx, a, q.ID, []store.AllocLine{{RequestLineID: q.Lines[0].ID, LotID: l.ID, Quantity: 10}}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.allocation, g.lot, g.warehouse = al.ID, l.ID, l.WarehouseID
+			break
+		}
+	}
+	if g.allocation == 0 {
+		t.Fatal("the demo has no general N95 stock")
+	}
+	ds, err := db.ListDispatches(ctx, 0, 1)
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("the demo has no dispatch: %v", err)
+	}
+	g.dispatch = ds[0].ID
+	return g
+}
+
+// goodsWrites are valid bodies for the goods workflow's write routes, so
+// a refusal in the role tests means the role, not a bad request.
+func goodsWrites(g goodsIDs) map[string]string {
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	day := time.Now().In(cst)
+	return map[string]string{
+		"POST /goods/intake": url.Values{"donor_kind": {"organization"}, "donor_name": {"越权公司"}, "received_at": {day.Format("2006-01-02T15:04")},
+			"designation_kind": {"undesignated"}, "item": {"MASK-N95"}, "declared": {"10"}, "valuation": {"pending"}}.Encode(),
+		"POST /goods/intake/{id}/sign":           "line=1&role=unloading&person=x&verdict=accepted",
+		"POST /goods/intake/{id}/settle":         "warehouse=" + id(g.warehouse),
+		"POST /goods/prearrivals":                url.Values{"donor_name": {"越权公司"}, "expected_on": {day.Format("2006-01-02")}, "item": {"MASK-N95"}, "qty": {"5"}}.Encode(),
+		"POST /goods/prearrivals/{id}/arrive":    "arrived_0=5",
+		"POST /goods/requests":                   url.Values{"recipient": {id(g.recipient)}, "purpose": {"x"}, "address": {"x"}, "contact": {"x"}, "item": {"MASK-N95"}, "qty": {"1"}}.Encode(),
+		"POST /goods/recipients":                 url.Values{"name": {"越权医院"}, "class": {"hospital"}}.Encode(),
+		"POST /goods/proposal/{id}/submit":       "line=" + id(g.requestLine) + "&lot=" + id(g.lot) + "&qty=1",
+		"POST /goods/allocations/{id}/decide":    "decision=approve",
+		"POST /goods/allocations/{id}/paperwork": "kind=request_letter&ref=x",
+		"POST /goods/allocations/{id}/dispatch":  "mode=point_to_point",
+		"POST /goods/dispatches/{id}/note.pdf":   "",
+	}
+}
