@@ -28,12 +28,13 @@ type Config struct {
 	LookupRate     float64
 	TrustedProxies string // comma-separated CIDRs or addresses of the load balancers
 	Cutoff         string // daily cut-off for the available-and-arriving list, HH:MM
+	WaitHours      int    // goods in stock longer than this are flagged as waiting
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", Data: "./boai-data", Society: "杭州市红十字会", SocietyEn: "Hangzhou Red Cross Society",
-		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00",
+		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00", WaitHours: 24,
 	}
 }
 
@@ -54,6 +55,9 @@ func (c *Config) env() {
 	str("BOAI_TZ", &c.Timezone)
 	str("BOAI_TRUSTED_PROXIES", &c.TrustedProxies)
 	str("BOAI_CUTOFF", &c.Cutoff)
+	if v, err := strconv.Atoi(os.Getenv("BOAI_WAIT_HOURS")); err == nil {
+		c.WaitHours = v
+	}
 	if v, err := strconv.ParseBool(os.Getenv("BOAI_SECURE_COOKIES")); err == nil {
 		c.SecureCookies = v
 	}
@@ -73,6 +77,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.CertPrefix, "cert-prefix", c.CertPrefix, "certificate number prefix (env BOAI_CERT_PREFIX)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure; set behind HTTPS (env BOAI_SECURE_COOKIES)")
 	fs.StringVar(&c.Cutoff, "cutoff", c.Cutoff, "daily cut-off (HH:MM, society time) for the next day's available-and-arriving goods list (env BOAI_CUTOFF)")
+	fs.IntVar(&c.WaitHours, "wait-hours", c.WaitHours, "flag goods in stock longer than this many hours (env BOAI_WAIT_HOURS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
 }
 
@@ -132,7 +137,8 @@ func (c *Config) web(loc *time.Location) web.Config {
 	proxies, _ := c.proxies() // checked in serve
 	cutoff, _ := c.cutoff()   // checked in serve
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
-		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies, Cutoff: cutoff}
+		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies, Cutoff: cutoff,
+		WaitHours: c.WaitHours}
 }
 
 // parseArgs parses flags wherever they stand among the positional

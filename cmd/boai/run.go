@@ -173,7 +173,7 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	}}, cutoffListJob(db, cutoff, loc), jobs.Job{Name: "webhooks", Every: 10 * time.Second, Run: func(ctx context.Context) error {
 		_, _, err := notify.Deliver(ctx, db, &http.Client{Timeout: 10 * time.Second}, db.Now())
 		return err
-	}})
+	}}, paperworkJob(db, cfg.web(loc).BaseURL))
 	defer func() { stopJobs(); runner.Wait() }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -194,6 +194,15 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	err = hs.Shutdown(shut)
 	srv.Wait()
 	return err
+}
+
+// paperworkJob reminds the task force, once a day per allocation, of the
+// paper documents still owed for allocations approved online.
+func paperworkJob(db *store.DB, base string) jobs.Job {
+	return jobs.Job{Name: "paperwork-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
+		_, err := db.RemindPaperwork(ctx, db.Now(), 24*time.Hour, func(id int64) string { return fmt.Sprintf("%s/goods/allocations/%d", base, id) })
+		return err
+	}}
 }
 
 // cutoffListJob compiles, once a day after the cut-off, the list of goods

@@ -10,6 +10,7 @@ import (
 	"boai"
 	"boai/internal/audit"
 	"boai/internal/auth"
+	"boai/internal/goods"
 	"boai/internal/stock"
 )
 
@@ -260,17 +261,21 @@ func (db *DB) DailyFlows(ctx context.Context, from, to time.Time, loc *time.Loca
 
 // Waiting is a lot that has sat in a warehouse since its last receipt.
 type Waiting struct {
-	Lot   stock.Lot
-	Since time.Time
+	Lot       stock.Lot
+	Item      string // name and specification
+	Warehouse string
+	Since     time.Time
 }
 
 // WaitingLots lists lots still in stock whose last goods-received note is
 // older than olderThan before now: goods waiting too long.
 func (db *DB) WaitingLots(ctx context.Context, now time.Time, olderThan time.Duration) ([]Waiting, error) {
-	rows, err := db.query(ctx, `SELECT l.id, l.item_id, l.warehouse_id, l.batch, l.expiry, l.designation_kind, l.designation_target, l.donor, l.quantity, MAX(m.at)
+	rows, err := db.query(ctx, `SELECT l.id, l.item_id, l.warehouse_id, l.batch, l.expiry, l.designation_kind, l.designation_target, l.donor, l.quantity, MAX(m.at),
+			i.name, i.spec, w.name
 		FROM stock_lots l JOIN stock_moves m ON m.lot_id = l.id JOIN stock_docs d ON d.id = m.doc_id
+		JOIN goods_items i ON i.id = l.item_id JOIN warehouses w ON w.id = l.warehouse_id
 		WHERE l.quantity > 0 AND d.kind = ? GROUP BY l.id, l.item_id, l.warehouse_id, l.batch, l.expiry, l.designation_kind,
-		l.designation_target, l.donor, l.quantity HAVING MAX(m.at) < ? ORDER BY 10`, stock.Receipt, micros(now.Add(-olderThan)))
+		l.designation_target, l.donor, l.quantity, i.name, i.spec, w.name HAVING MAX(m.at) < ? ORDER BY 10`, stock.Receipt, micros(now.Add(-olderThan)))
 	if err != nil {
 		return nil, fmt.Errorf("waiting lots: %w", err)
 	}
@@ -280,9 +285,12 @@ func (db *DB) WaitingLots(ctx context.Context, now time.Time, olderThan time.Dur
 		var w Waiting
 		var at int64
 		l := &w.Lot
-		if err := rows.Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind, &l.DesignationTarget, &l.Donor, &l.Quantity, &at); err != nil {
+		var it goods.Item
+		if err := rows.Scan(&l.ID, &l.ItemID, &l.WarehouseID, &l.Batch, &l.Expiry, &l.DesignationKind, &l.DesignationTarget, &l.Donor, &l.Quantity, &at,
+			&it.Name, &it.Spec, &w.Warehouse); err != nil {
 			return nil, err
 		}
+		w.Item = it.Label()
 		w.Since = fromMicros(at)
 		out = append(out, w)
 	}

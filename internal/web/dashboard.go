@@ -28,9 +28,6 @@ type goodsBoard struct {
 	WaitHours int
 }
 
-// waitHours is how long goods may sit before the dashboard flags them.
-const waitHours = 24
-
 func (s *Server) goodsBoard(r *http.Request) (*goodsBoard, error) {
 	now := s.db.Now()
 	loc := s.cfg.Location
@@ -40,10 +37,15 @@ func (s *Server) goodsBoard(r *http.Request) (*goodsBoard, error) {
 	if err != nil {
 		return nil, err
 	}
+	waitHours := s.cfg.WaitHours
+	if waitHours <= 0 {
+		waitHours = 24
+	}
 	g := &goodsBoard{WaitHours: waitHours}
 	type point struct {
 		Day      string `json:"day"`
 		Share    int64  `json:"share"` // per mille
+		Value    int64  `json:"value"` // per mille, by value
 		Received int64  `json:"received"`
 	}
 	byDay := map[string]stock.DayFlow{}
@@ -54,7 +56,7 @@ func (s *Server) goodsBoard(r *http.Request) (*goodsBoard, error) {
 	for i := 30; i >= 1; i-- {
 		day := tomorrow.AddDate(0, 0, -i).Format("2006-01-02")
 		f := byDay[day]
-		pts = append(pts, point{day[5:], f.Share(), f.Received})
+		pts = append(pts, point{day[5:], f.Share(), f.ShareValue(), f.Received})
 		if i == 1 {
 			g.Today = f
 			g.Today.Day = day
@@ -65,7 +67,7 @@ func (s *Server) goodsBoard(r *http.Request) (*goodsBoard, error) {
 	if g.Approval, g.Late, err = s.db.ApprovalTiming(r.Context(), now.AddDate(0, 0, -30), now); err != nil {
 		return nil, err
 	}
-	if g.Waiting, err = s.db.WaitingLots(r.Context(), now, waitHours*time.Hour); err != nil {
+	if g.Waiting, err = s.db.WaitingLots(r.Context(), now, time.Duration(waitHours)*time.Hour); err != nil {
 		return nil, err
 	}
 	return g, nil

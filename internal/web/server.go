@@ -37,6 +37,7 @@ type Config struct {
 	LookupRate    float64        // public look-ups per minute per client
 	VerifyRate    float64        // certificate verifications (QR scans) per minute per client
 	Cutoff        time.Duration  // daily cut-off of the goods list, from midnight (default 16:00)
+	WaitHours     int            // goods in stock longer than this are flagged (default 24)
 	// IntakeRoles are the sign-off roles in-kind intake requires (default
 	// unloading, sorting, counting; the medical-grade check is added for
 	// medical-grade items).
@@ -129,6 +130,7 @@ func (s *Server) parseTemplates() error {
 			return strconv.FormatInt(n, 10)
 		},
 		"itemOf": func(m map[int64]goods.Item, id int64) *goods.Item { it := m[id]; return &it },
+		"yuanOf": func(f int64) string { return money.Fen(f).Yuan() },
 		"pick":   func(n int, v string) map[string]any { return map[string]any{"N": n, "V": v} },
 	}
 	pages, err := fs.Glob(assets, "templates/*.html")

@@ -27,12 +27,15 @@ document.addEventListener("DOMContentLoaded", function () {
   var chart = echarts.init(el);
   chart.setOption({
     tooltip: { trigger: "axis" },
-    grid: { left: 50, right: 20, top: 20, bottom: 30 },
+    grid: { left: 50, right: 20, top: 36, bottom: 30 },
     xAxis: { type: "category", data: points.map(function (p) { return p.day; }) },
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+    legend: { top: 0 },
     series: [{ name: el.dataset.label, type: "line", itemStyle: { color: "#C8102E" },
                data: points.map(function (p) { return p.received ? p.share / 10 : null; }),
-               markLine: { silent: true, symbol: "none", data: [{ yAxis: 90 }], lineStyle: { color: "#1a7f37" } } }]
+               markLine: { silent: true, symbol: "none", data: [{ yAxis: 90 }], lineStyle: { color: "#1a7f37" } } },
+             { name: el.dataset.labelValue, type: "line", itemStyle: { color: "#8a6d3b" }, lineStyle: { type: "dashed" },
+               data: points.map(function (p) { return p.received ? p.value / 10 : null; }) }]
   });
   window.addEventListener("resize", function () { chart.resize(); });
 });
