@@ -39,7 +39,7 @@ import (
 )
 
 // testTimeout bounds each test: browser start, every page and download.
-const testTimeout = 90 * time.Second
+const testTimeout = 3 * time.Minute
 
 // The donation the clerk records through the form.
 const (
@@ -191,7 +191,7 @@ func need(t *testing.T, tool string) string {
 		return p
 	}
 	msg := fmt.Sprintf("e2e: %s not found on PATH or in /usr/bin; install it (Debian: apt-get install %s) to run the browser tests",
-		tool, map[string]string{"chromium": "chromium", "pdftotext": "poppler-utils"}[tool])
+		tool, map[string]string{"chromium": "chromium", "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils"}[tool])
 	if os.Getenv("CI") != "" {
 		t.Fatal(msg)
 	}
@@ -207,6 +207,13 @@ func isExecutable(p string) bool {
 // startServer runs boai on a fresh SQLite file with the demo society, its
 // accounts and 100 donations, and returns its URL.
 func startServer(t *testing.T) string {
+	t.Helper()
+	base, _ := startServerDB(t)
+	return base
+}
+
+// startServerDB is startServer that also hands back the database.
+func startServerDB(t *testing.T) (string, *store.DB) {
 	t.Helper()
 	ctx := t.Context()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "boai.db"))
@@ -233,7 +240,7 @@ func startServer(t *testing.T) string {
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(func() { ts.Close(); srv.Wait() })
-	return base
+	return base, db
 }
 
 // newBrowser starts headless Chromium on a fresh profile and returns its

@@ -76,7 +76,7 @@ var goodsZh = map[string]string{
 	"flash.recipient_recorded": "申请单位已登记。", "flash.submitted": "方案已提交审批，审批人已收到通知。", "flash.decided": "审批意见已记录。",
 	"flash.paperwork_recorded": "补办文件已登记。", "flash.dispatched": "已出库。请打印出库单随货同行。",
 
-	"dashboard.same_day_value": "今日日进日清（按价值）", "dashboard.same_day_value_detail": "当日发出 ¥%s / 当日接收 ¥%s（已估值物资）",
+	"dashboard.same_day_value": "今日日进日清（按价值）", "dashboard.same_day_value_detail": "当日发出 %s / 当日接收 %s（已估值物资）",
 	"dashboard.waiting_since": "%s 入库",
 	"action.request.attach":   "上传申请附件", "action.allocation.paperwork": "登记补办文件", "action.allocation.dispatch": "调拨出库",
 	"action.dispatch.relink": "重新生成签收链接",
@@ -147,7 +147,7 @@ var goodsEn = map[string]string{
 	"flash.recipient_recorded": "Requesting unit registered.", "flash.submitted": "Submitted for approval; approvers have been told.", "flash.decided": "Decision recorded.",
 	"flash.paperwork_recorded": "Paper document recorded.", "flash.dispatched": "Dispatched. Print the dispatch note to travel with the goods.",
 
-	"dashboard.same_day_value": "Same day today, by value", "dashboard.same_day_value_detail": "¥%s sent of ¥%s received (valued goods)",
+	"dashboard.same_day_value": "Same day today, by value", "dashboard.same_day_value_detail": "%s sent of %s received (valued goods)",
 	"dashboard.waiting_since": "in stock since %s",
 	"action.request.attach":   "attach to request", "action.allocation.paperwork": "record paperwork", "action.allocation.dispatch": "dispatch allocation",
 	"action.dispatch.relink": "new sign-off link",

@@ -179,6 +179,19 @@ type page struct {
 // T translates key into the page's language.
 func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
 
+// Bi picks the page's language from a bilingual "中文 / English" text, as
+// the domain writes its reasons; other text is shown as it is.
+func (p *page) Bi(s string) string {
+	zh, en, ok := strings.Cut(s, " / ")
+	if !ok {
+		return s
+	}
+	if p.Lang == "en" {
+		return en
+	}
+	return zh
+}
+
 // Can reports whether the page's user may do action (for showing links).
 func (p *page) Can(a string) bool { return p.User.Can(auth.Action(a)) }
 
