@@ -12,7 +12,7 @@ func init() {
 }
 
 var goodsZh = map[string]string{
-	"goodslist.short": "两张清单", "form.more_lines": "再加 3 行",
+	"goodslist.short": "两张清单", "goodslist.pdf": "打印 PDF", "form.more_lines": "再加 3 行",
 
 	"intake.title": "物资接收", "intake.new": "登记物资捐赠", "intake.detail": "物资捐赠", "intake.all": "全部",
 	"intake.status.receiving": "签收中", "intake.status.settled": "已入库", "intake.signoffs": "%d 项签收",
@@ -52,6 +52,7 @@ var goodsZh = map[string]string{
 	"proposal.from": "来源", "proposal.qty": "分配数量", "proposal.why": "依据", "proposal.designated": "定向", "proposal.after_arrival": "预到物资到货后再调拨。",
 	"proposal.unmet": "仍有 %d 未能满足：", "proposal.submit": "提交审批", "proposal.none": "没有待分配的申请，或暂无可供物资。",
 
+	"allocations.submitted": "提交审批", "allocations.decided": "审批完成", "allocations.minutes": "用时（分钟）",
 	"allocations.title": "调拨审批", "allocations.detail": "调拨方案", "allocations.elapsed": "用时", "allocations.target": "目标 10 分钟内审批",
 	"allocations.lines": "调拨明细", "allocations.decide": "审批", "allocations.comment": "审批意见（退回或驳回须填写）",
 	"allocations.decide_hint": "可直接修改分配数量后同意；数量不会超过申请未满足的部分。", "allocations.history": "审批记录",
@@ -83,7 +84,7 @@ var goodsZh = map[string]string{
 }
 
 var goodsEn = map[string]string{
-	"goodslist.short": "Daily lists", "form.more_lines": "3 more lines",
+	"goodslist.short": "Daily lists", "goodslist.pdf": "Print PDF", "form.more_lines": "3 more lines",
 
 	"intake.title": "Goods intake", "intake.new": "Record donated goods", "intake.detail": "In-kind donation", "intake.all": "All",
 	"intake.status.receiving": "signing off", "intake.status.settled": "in stock", "intake.signoffs": "%d sign-offs",
@@ -123,6 +124,7 @@ var goodsEn = map[string]string{
 	"proposal.from": "From", "proposal.qty": "Allocate", "proposal.why": "Why", "proposal.designated": "designated", "proposal.after_arrival": "Allocate once the expected goods arrive.",
 	"proposal.unmet": "%d still unmet:", "proposal.submit": "Submit for approval", "proposal.none": "No open requests, or no goods to offer.",
 
+	"allocations.submitted": "Submitted", "allocations.decided": "Decided", "allocations.minutes": "Minutes",
 	"allocations.title": "Approvals", "allocations.detail": "Allocation", "allocations.elapsed": "Time", "allocations.target": "target: decided within 10 minutes",
 	"allocations.lines": "Lines", "allocations.decide": "Decide", "allocations.comment": "Comment (needed to return or reject)",
 	"allocations.decide_hint": "Change quantities and approve in one step; nothing can exceed what is still asked.", "allocations.history": "Decisions",

@@ -2,16 +2,24 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"boai/internal/allocation"
 	"boai/internal/audit"
+	"boai/internal/auth"
 	"boai/internal/donation"
 	"boai/internal/inkind"
 	"boai/internal/store"
+	"boai/internal/store/storetest"
+	"boai/internal/web"
 )
 
 // goodsIDs are records of the goods workflow the route table's {id}s are
@@ -101,5 +109,51 @@ func goodsWrites(g goodsIDs) map[string]string {
 		"POST /goods/allocations/{id}/paperwork": "kind=request_letter&ref=x",
 		"POST /goods/allocations/{id}/dispatch":  "mode=point_to_point",
 		"POST /goods/dispatches/{id}/note.pdf":   "",
+	}
+}
+
+// Every goods list exports to a spreadsheet that opens, with a header row
+// and the records of the list; items keep their exact codes and labels.
+func TestGoodsExports(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 5, web.Config{})
+	newGoodsIDs(t, db, s.city.ID)
+	clerk := s.as(auth.Clerk)
+	for path, want := range map[string]string{
+		"/goods/intake.xlsx":      "MASK-N95",
+		"/goods/prearrivals.xlsx": "MASK-N95",
+		"/goods/requests.xlsx":    "矩阵测试医院",
+		"/goods/allocations.xlsx": "矩阵测试医院",
+		"/goods/dispatches.xlsx":  "CK",
+		"/goods/list.xlsx":        "MASK-KN95",
+	} {
+		r := clerk.get(path)
+		if r.Status != http.StatusOK {
+			t.Errorf("%s: %v", path, r)
+			continue
+		}
+		x, err := excelize.OpenReader(strings.NewReader(r.Body))
+		if err != nil {
+			t.Errorf("%s: not a spreadsheet: %v", path, err)
+			continue
+		}
+		rows, _ := x.GetRows("Sheet1")
+		if len(rows) < 2 {
+			t.Errorf("%s: %d rows", path, len(rows))
+			continue
+		}
+		all := fmt.Sprint(rows)
+		if !strings.Contains(all, want) {
+			t.Errorf("%s lacks %q: %v", path, want, rows[:min(3, len(rows))])
+		}
+		if strings.Contains(all, "MASK-N95") && strings.Contains(all, "N95 医用防护口罩") {
+			for _, row := range rows {
+				for i, c := range row {
+					if c == "MASK-KN95" && i+1 < len(row) && strings.HasPrefix(row[i+1], "N95") {
+						t.Errorf("%s labels KN95 as N95: %v", path, row)
+					}
+				}
+			}
+		}
 	}
 }
