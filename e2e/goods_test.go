@@ -155,6 +155,7 @@ func TestGoodsDay(t *testing.T) {
 	shot(t, ctx, "01-intake-form")
 	submit(t, ctx, f+`.buttons button[type="submit"]`)
 	intakeID := pathID(t, ctx)
+	certNo := strings.TrimSpace(eval[string](t, ctx, `document.querySelector('.page-head h1 .mono').innerText`))
 	page := bodyText(t, ctx)
 	for _, want := range []string{"医用防护口罩", "N95", "KN95", "仅登记，不开票", "可开票"} {
 		if !strings.Contains(page, want) {
@@ -338,6 +339,18 @@ func TestGoodsDay(t *testing.T) {
 	submit(t, recv, `form button[type="submit"]`)
 	if page := bodyText(t, recv); !strings.Contains(page, "王主任") {
 		t.Fatalf("after signing:\n%s", page)
+	}
+
+	// The donor's certificate QR leads anyone to where the goods went.
+	navigate(t, recv, base+"/verify/"+certNo)
+	public := bodyText(t, recv)
+	for _, want := range []string{"证书真实有效", goodsDonor, "N95", hospital, "签收"} {
+		if !strings.Contains(public, want) {
+			t.Errorf("public page of the in-kind certificate lacks %q:\n%s", want, public)
+		}
+	}
+	if strings.Contains(public, "王主任") {
+		t.Errorf("the public page names the person who signed")
 	}
 
 	// The dispatch traces every unit to this morning's donation line.

@@ -79,7 +79,8 @@ var goodsZh = map[string]string{
 
 	"dashboard.same_day_value": "今日日进日清（按价值）", "dashboard.same_day_value_detail": "当日发出 %s / 当日接收 %s（已估值物资）",
 	"dashboard.waiting_since": "%s 入库",
-	"action.request.attach":   "上传申请附件", "action.allocation.paperwork": "登记补办文件", "action.allocation.dispatch": "调拨出库",
+	"verify.goods":            "捐赠物资", "verify.where": "物资去向", "verify.signed": "%s 签收", "verify.not_yet": "物资尚未发出。",
+	"action.request.attach": "上传申请附件", "action.allocation.paperwork": "登记补办文件", "action.allocation.dispatch": "调拨出库",
 	"action.dispatch.relink": "重新生成签收链接",
 }
 
@@ -151,6 +152,7 @@ var goodsEn = map[string]string{
 
 	"dashboard.same_day_value": "Same day today, by value", "dashboard.same_day_value_detail": "%s sent of %s received (valued goods)",
 	"dashboard.waiting_since": "in stock since %s",
-	"action.request.attach":   "attach to request", "action.allocation.paperwork": "record paperwork", "action.allocation.dispatch": "dispatch allocation",
+	"verify.goods":            "Goods donated", "verify.where": "Where the goods went", "verify.signed": "signed for %s", "verify.not_yet": "The goods have not left yet.",
+	"action.request.attach": "attach to request", "action.allocation.paperwork": "record paperwork", "action.allocation.dispatch": "dispatch allocation",
 	"action.dispatch.relink": "new sign-off link",
 }

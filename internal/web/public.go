@@ -6,13 +6,16 @@ import (
 	"strings"
 
 	"boai"
+	"boai/internal/certificate"
 	"boai/internal/donation"
 	"boai/internal/money"
+	"boai/internal/store"
 )
 
 // publicDonation is all a public page may show of a donation: no phone,
 // no ID number, a person's name masked, 爱心人士 for the anonymous.
 type publicDonation struct {
+	Goods       bool // false: money
 	CertNo      string
 	Donor       string
 	AmountFen   money.Fen
@@ -20,6 +23,37 @@ type publicDonation struct {
 	Designation donation.Designation
 	Status      string
 	Branch      string
+}
+
+// publicGoods is an in-kind donation as anyone holding its certificate
+// sees it: the masked donor, the goods as counted in, and the
+// institutions that received them.
+type publicGoods struct {
+	Goods        bool // always: tells the template which kind it shows
+	CertNo       string
+	Donor        string
+	ReceivedAt   any
+	Designation  donation.Designation
+	Status       string
+	Items        []certificate.Item
+	Destinations []store.Destination
+}
+
+func (s *Server) publicGoods(r *http.Request, cert string) (*publicGoods, error) {
+	d, err := s.db.InKindByCert(r.Context(), cert)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.inKindCertificate(r.Context(), d)
+	if err != nil {
+		return nil, err
+	}
+	dests, err := s.db.InKindDestinations(r.Context(), d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &publicGoods{Goods: true, CertNo: d.CertNo, Donor: d.Donor.PublicName(), ReceivedAt: d.ReceivedAt, Designation: d.Designation,
+		Status: d.Status, Items: c.Items, Destinations: dests}, nil
 }
 
 func toPublic(d *donation.Donation) publicDonation {
@@ -44,6 +78,17 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	if err != nil && boai.ErrorCode(err) != boai.ENOTFOUND {
 		s.fail(w, r, err)
 		return
+	}
+	if d == nil {
+		// Not money: perhaps goods, whose certificate points here too.
+		if g, err := s.publicGoods(r, donation.NormalizeCertNo(r.PathValue("cert"))); err == nil {
+			p.Data = g
+			s.render(w, r, "public_verify", p)
+			return
+		} else if boai.ErrorCode(err) != boai.ENOTFOUND {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if d == nil || d.Kind != donation.KindDonation {
 		p.Error = p.T("verify.none")
