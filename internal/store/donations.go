@@ -179,6 +179,13 @@ func (t *Tx) insertDonations(ctx context.Context, ws []*donationWrite) error {
 	if len(inserted) == 0 {
 		return nil
 	}
+	ds, by := make([]*donation.Donation, len(inserted)), make([]string, len(inserted))
+	for i, w := range inserted {
+		ds[i], by[i] = w.d, w.a.Username
+	}
+	if err := t.postDonations(ctx, ds, by); err != nil {
+		return err
+	}
 	b.Reset()
 	b.WriteString("INSERT INTO audit_log (at, user_id, username, role, via, ip, action, entity, entity_id, before, after) VALUES ")
 	args = args[:0]
@@ -271,6 +278,10 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 		return false, fmt.Errorf("insert donation: %w", err)
 	}
 	d.ID = id
+	// The donation and its postings commit together or not at all.
+	if err := t.postDonation(ctx, d, a.Username); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 
@@ -282,7 +293,8 @@ const (
 
 // hotWrites are prepared once on SQLite's writer connection when the
 // database opens: the statements every donation runs.
-var hotWrites = []string{insertDonation, insertAudit, selectDonationByKeys, countCertNo}
+var hotWrites = []string{insertDonation, insertAudit, selectDonationByKeys, countCertNo, insertTxnStmt, insertPairStmt, insertInflowStmt,
+	txnSumStmt, "SELECT closed_through FROM ledger_periods WHERE id = 1"}
 
 // donationArgs are d's values in insertDonation's column order.
 func donationArgs(d *donation.Donation) []any {

@@ -1,0 +1,436 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"boai"
+	"boai/internal/audit"
+	"boai/internal/donation"
+	"boai/internal/ledger"
+	"boai/internal/money"
+)
+
+// ExpenditureView is an expenditure with its dates and, once paid, the
+// donations whose money it used.
+type ExpenditureView struct {
+	ledger.Expenditure
+	CreatedAt time.Time
+	DecidedAt time.Time
+	PaidAt    time.Time
+	TxnID     int64
+	Donations []DonationUse
+}
+
+// DonationUse is a donation's money behind a payment.
+type DonationUse struct {
+	DonationID int64
+	CertNo     string
+	Donor      donation.Donor
+	Fund       ledger.Account
+	Amount     money.Fen
+}
+
+// CreateExpenditure records a spending request. Money designated for X
+// can only be spent on X: a draw on a restricted fund for another purpose
+// is refused with the fund's name, and supervisors are alerted to the
+// attempt. Amounts over the policy's threshold alert them too.
+func (db *DB) CreateExpenditure(ctx context.Context, a audit.Actor, e *ledger.Expenditure, p ledger.Policy) error {
+	e.RequestedBy, e.Status = a.Username, ledger.Pending
+	if err := e.Validate(); err != nil {
+		if restrictedMisuse(e) {
+			_ = db.Write(ctx, func(t *Tx) error {
+				return t.alert(ctx, "restricted_misuse", "", fmt.Sprintf("%s 试图将定向资金用于其他用途：%s（收款单位 %s，%s）",
+					a.Username, boai.ErrorMessage(err), e.Payee, e.Amount.Yuan()))
+			})
+		}
+		return err
+	}
+	return db.Write(ctx, func(t *Tx) error {
+		id, err := t.insert(ctx, `INSERT INTO expenditures (kind, payee, purpose_kind, purpose_target, note, amount, status, requested_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(e.Kind), e.Payee, string(e.Purpose.Kind), e.Purpose.Target, e.Note, int64(e.Amount),
+			string(e.Status), e.RequestedBy, micros(db.Now()))
+		if err != nil {
+			return fmt.Errorf("insert expenditure: %w", err)
+		}
+		e.ID = id
+		for _, d := range e.Draws {
+			if _, err := t.exec(ctx, "INSERT INTO expenditure_draws (expenditure_id, fund, amount) VALUES (?, ?, ?)", id, string(d.Fund), int64(d.Amount)); err != nil {
+				return err
+			}
+		}
+		if p.Alert(e.Amount) {
+			if err := t.alert(ctx, "expenditure_over_threshold", fmt.Sprintf("expenditure:%d", id),
+				fmt.Sprintf("支出 #%d 金额 %s 超过 %s，须两人审批：%s", id, e.Amount.Yuan(), p.SecondApprovalOver.Yuan(), e.Payee)); err != nil {
+				return err
+			}
+		}
+		return t.audit(ctx, a, "expenditure.create", "expenditure", id, nil, e)
+	})
+}
+
+// restrictedMisuse reports whether a refused request drew on a restricted
+// fund for something else.
+func restrictedMisuse(e *ledger.Expenditure) bool {
+	for _, d := range e.Draws {
+		if d.Fund.Restricted() && ledger.CheckSpend(d.Fund, e.Purpose) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Tx) alert(ctx context.Context, kind, ref, msg string) error {
+	_, err := t.exec(ctx, "INSERT INTO alerts (kind, ref, message, created_at) VALUES (?, ?, ?, ?)", kind, ref, msg, micros(t.db.Now()))
+	return err
+}
+
+// Alert is a warning for supervisors.
+type Alert struct {
+	ID        int64
+	Kind      string
+	Ref       string
+	Message   string
+	CreatedAt time.Time
+}
+
+// Alerts lists the latest warnings.
+func (db *DB) Alerts(ctx context.Context, limit int) ([]Alert, error) {
+	rows, err := db.query(ctx, "SELECT id, kind, ref, message, created_at FROM alerts ORDER BY id DESC LIMIT ?", limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Alert
+	for rows.Next() {
+		var a Alert
+		var at int64
+		if err := rows.Scan(&a.ID, &a.Kind, &a.Ref, &a.Message, &at); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = fromMicros(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (t *Tx) expenditure(ctx context.Context, id int64) (*ExpenditureView, error) {
+	v := &ExpenditureView{}
+	e := &v.Expenditure
+	var kind, status, pk, approvers string
+	var created int64
+	var decided, paid, txn sql.NullInt64
+	var amount int64
+	err := t.queryRow(ctx, `SELECT id, kind, payee, purpose_kind, purpose_target, note, amount, status, requested_by, approvers, reason,
+		created_at, decided_at, paid_at, txn_id FROM expenditures WHERE id = ?`, id).Scan(&e.ID, &kind, &e.Payee, &pk, &e.Purpose.Target, &e.Note,
+		&amount, &status, &e.RequestedBy, &approvers, &e.Reason, &created, &decided, &paid, &txn)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, boai.Errorf(boai.ENOTFOUND, "支出不存在 / expenditure not found")
+	} else if err != nil {
+		return nil, err
+	}
+	e.Kind, e.Status, e.Purpose.Kind, e.Amount = ledger.Category(kind), ledger.Status(status), donation.DesignationKind(pk), money.Fen(amount)
+	if approvers != "" {
+		e.Approvers = strings.Split(approvers, ",")
+	}
+	v.CreatedAt, v.DecidedAt, v.PaidAt, v.TxnID = fromMicros(created), nullMicros(decided), nullMicros(paid), txn.Int64
+	rows, err := t.query(ctx, "SELECT fund, amount FROM expenditure_draws WHERE expenditure_id = ? ORDER BY fund", id)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var d ledger.Draw
+		var f string
+		var a int64
+		if err := rows.Scan(&f, &a); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Fund, d.Amount = ledger.Account(f), money.Fen(a)
+		e.Draws = append(e.Draws, d)
+	}
+	rows.Close()
+	rows, err = t.query(ctx, `SELECT l.donation_id, d.cert_no, d.donor_kind, d.donor_name, d.anonymous, l.fund, l.amount
+		FROM fund_links l JOIN donations d ON d.id = l.donation_id WHERE l.expenditure_id = ? ORDER BY l.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u DonationUse
+		var f string
+		var a int64
+		if err := rows.Scan(&u.DonationID, &u.CertNo, &u.Donor.Kind, &u.Donor.Name, &u.Donor.Anonymous, &f, &a); err != nil {
+			return nil, err
+		}
+		u.Fund, u.Amount = ledger.Account(f), money.Fen(a)
+		v.Donations = append(v.Donations, u)
+	}
+	return v, rows.Err()
+}
+
+// Expenditure returns one expenditure with its draws and the donations
+// behind it.
+func (db *DB) Expenditure(ctx context.Context, id int64) (*ExpenditureView, error) {
+	var v *ExpenditureView
+	err := db.readTx(ctx, func(t *Tx) error {
+		var err error
+		v, err = t.expenditure(ctx, id)
+		return err
+	})
+	return v, err
+}
+
+// Expenditures lists expenditures, newest first; status "" for all.
+func (db *DB) Expenditures(ctx context.Context, status string, limit int) ([]ExpenditureView, error) {
+	rows, err := db.query(ctx, "SELECT id FROM expenditures WHERE (? = '' OR status = ?) ORDER BY id DESC LIMIT ?", status, status, limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]ExpenditureView, 0, len(ids))
+	for _, id := range ids {
+		v, err := db.Expenditure(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		v.Donations = nil // the list does not need them
+		out = append(out, *v)
+	}
+	return out, nil
+}
+
+// ApproveExpenditure records an approval; over the policy's threshold a
+// second, different approver is needed before it stands approved.
+func (db *DB) ApproveExpenditure(ctx context.Context, a audit.Actor, id int64, p ledger.Policy) (*ExpenditureView, error) {
+	var v *ExpenditureView
+	err := db.Write(ctx, func(t *Tx) error {
+		var err error
+		if v, err = t.expenditure(ctx, id); err != nil {
+			return err
+		}
+		before := v.Status
+		if err := v.Approve(p, a.Username); err != nil {
+			return err
+		}
+		decided := any(nil)
+		if v.Status == ledger.Approved {
+			v.DecidedAt, decided = db.Now(), micros(db.Now())
+		}
+		if _, err := t.exec(ctx, "UPDATE expenditures SET status = ?, approvers = ?, decided_at = ? WHERE id = ?",
+			string(v.Status), strings.Join(v.Approvers, ","), decided, id); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, "expenditure.approve", "expenditure", id, map[string]any{"status": before}, map[string]any{"status": v.Status, "approvers": v.Approvers})
+	})
+	return v, err
+}
+
+// RejectExpenditure turns a pending expenditure down.
+func (db *DB) RejectExpenditure(ctx context.Context, a audit.Actor, id int64, reason string) error {
+	return db.Write(ctx, func(t *Tx) error {
+		v, err := t.expenditure(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := v.Reject(a.Username, reason); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, "UPDATE expenditures SET status = ?, reason = ?, decided_at = ? WHERE id = ?", string(v.Status), v.Reason, micros(db.Now()), id); err != nil {
+			return err
+		}
+		return t.audit(ctx, a, "expenditure.reject", "expenditure", id, nil, map[string]any{"reason": v.Reason})
+	})
+}
+
+// PayExpenditure pays an approved expenditure from the bank: it posts the
+// payment and takes each draw from its fund, oldest donations first,
+// never below zero, linking the donations used — all in one transaction.
+func (db *DB) PayExpenditure(ctx context.Context, a audit.Actor, id int64) (*ExpenditureView, error) {
+	var v *ExpenditureView
+	err := db.Write(ctx, func(t *Tx) error {
+		var err error
+		if v, err = t.expenditure(ctx, id); err != nil {
+			return err
+		}
+		now := db.Now()
+		tx, err := v.Pay(now, ledger.Bank)
+		if err != nil {
+			return err
+		}
+		for _, d := range v.Draws {
+			if err := t.reserve(ctx, d.Fund, d.Amount); err != nil {
+				return err
+			}
+		}
+		txnID, err := t.postTxn(ctx, &tx, 0, a.Username)
+		if err != nil {
+			return err
+		}
+		for _, d := range v.Draws {
+			if _, err := t.spendFrom(ctx, d.Fund, d.Amount, txnID, id); err != nil {
+				return err
+			}
+		}
+		if _, err := t.exec(ctx, "UPDATE expenditures SET status = ?, paid_at = ?, txn_id = ? WHERE id = ?", string(ledger.Paid), micros(now), txnID, id); err != nil {
+			return err
+		}
+		v.PaidAt, v.TxnID = now, txnID
+		return t.audit(ctx, a, "expenditure.pay", "expenditure", id, nil, map[string]any{"txn": txnID, "amount": v.Amount})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Expenditure(ctx, id)
+}
+
+// TrailLine is one step of a donation's money: what it paid for, or the
+// fund it was moved to.
+type TrailLine struct {
+	Fund          ledger.Account
+	Amount        money.Fen
+	ExpenditureID int64 // 0 for a release
+	Kind          ledger.Category
+	Payee         string
+	Purpose       donation.Designation
+	At            time.Time
+}
+
+// MoneyTrail answers "where did my money go" for one donation: its fund,
+// and every payment (or release) its money went into, with how much.
+func (db *DB) MoneyTrail(ctx context.Context, donationID int64) (fund ledger.Account, unused money.Fen, lines []TrailLine, err error) {
+	err = db.readTx(ctx, func(t *Tx) error {
+		var f string
+		var left int64
+		if err := t.queryRow(ctx, `SELECT fund, amount - used FROM fund_inflows WHERE donation_id = ? ORDER BY id LIMIT 1`, donationID).Scan(&f, &left); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return err
+		}
+		fund = ledger.Account(f)
+		if err := t.queryRow(ctx, `SELECT COALESCE(SUM(amount - used), 0) FROM fund_inflows WHERE donation_id = ?`, donationID).Scan(&left); err != nil {
+			return err
+		}
+		unused = money.Fen(left)
+		rows, err := t.query(ctx, `SELECT l.fund, l.amount, COALESCE(l.expenditure_id, 0), COALESCE(e.kind, ''), COALESCE(e.payee, ''),
+				COALESCE(e.purpose_kind, ''), COALESCE(e.purpose_target, ''), x.at
+			FROM fund_links l JOIN ledger_txns x ON x.id = l.txn_id LEFT JOIN expenditures e ON e.id = l.expenditure_id
+			WHERE l.donation_id = ? ORDER BY l.id`, donationID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l TrailLine
+			var f, k, pk string
+			var a, at int64
+			if err := rows.Scan(&f, &a, &l.ExpenditureID, &k, &l.Payee, &pk, &l.Purpose.Target, &at); err != nil {
+				return err
+			}
+			l.Fund, l.Amount, l.Kind, l.Purpose.Kind, l.At = ledger.Account(f), money.Fen(a), ledger.Category(k), donation.DesignationKind(pk), fromMicros(at)
+			lines = append(lines, l)
+		}
+		return rows.Err()
+	})
+	return fund, unused, lines, err
+}
+
+// FundView is a fund's figures: received, spent, moved, and its balance.
+type FundView struct {
+	Fund     ledger.Account
+	Received money.Fen // donations (and goods at value) credited
+	Spent    money.Fen // expenses charged to it
+	Moved    money.Fen // net releases out (negative: in)
+	Balance  money.Fen
+}
+
+// Rate is the fund's utilisation: spent ÷ received.
+func (f FundView) Rate() ledger.Rate { return ledger.Rate{Received: f.Received, Spent: f.Spent} }
+
+// Funds sums every fund's postings: what came in, what was spent, what
+// it holds. from/to bound the period (zero: all time) for received and
+// spent; the balance is always now.
+func (db *DB) Funds(ctx context.Context, from, to time.Time) ([]FundView, error) {
+	lo, hi := int64(0), int64(1<<62)
+	if !from.IsZero() {
+		lo = micros(from)
+	}
+	if !to.IsZero() {
+		hi = micros(to)
+	}
+	rows, err := db.query(ctx, `SELECT p.fund,
+			COALESCE(SUM(CASE WHEN t.kind IN ('donation', 'goods') AND t.at >= ? AND t.at < ? THEN -p.amount END), 0),
+			COALESCE(SUM(CASE WHEN t.kind = 'reversal' AND p.account = p.fund AND t.at >= ? AND t.at < ? THEN -p.amount END), 0),
+			COALESCE(SUM(CASE WHEN p.account <> p.fund AND t.at >= ? AND t.at < ? THEN p.amount END), 0),
+			COALESCE(SUM(CASE WHEN t.kind = 'release' THEN p.amount END), 0),
+			COALESCE(SUM(p.amount), 0)
+		FROM ledger_postings p JOIN ledger_txns t ON t.id = p.txn_id WHERE p.fund <> '' GROUP BY p.fund ORDER BY p.fund`, lo, hi, lo, hi, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("funds: %w", err)
+	}
+	defer rows.Close()
+	var out []FundView
+	for rows.Next() {
+		var f FundView
+		var fund string
+		var rec, rev, spent, moved, sum int64
+		if err := rows.Scan(&fund, &rec, &rev, &spent, &moved, &sum); err != nil {
+			return nil, err
+		}
+		f.Fund, f.Received, f.Spent, f.Moved, f.Balance = ledger.Account(fund), money.Fen(rec+rev), money.Fen(spent), money.Fen(moved), money.Fen(-sum)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// TrialBalance sums every account; the total is zero when the book holds.
+func (db *DB) TrialBalance(ctx context.Context) (ledger.Balances, error) {
+	rows, err := db.query(ctx, "SELECT account, SUM(amount) FROM ledger_postings GROUP BY account")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	b := ledger.Balances{}
+	for rows.Next() {
+		var a string
+		var v int64
+		if err := rows.Scan(&a, &v); err != nil {
+			return nil, err
+		}
+		b[ledger.Account(a)] = money.Fen(v)
+	}
+	return b, rows.Err()
+}
+
+// UnbalancedTxns lists transactions whose postings do not sum to zero:
+// none, ever; the audit asks anyway.
+func (db *DB) UnbalancedTxns(ctx context.Context) ([]int64, error) {
+	rows, err := db.query(ctx, "SELECT txn_id FROM ledger_postings GROUP BY txn_id HAVING SUM(amount) <> 0")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
