@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -26,19 +27,15 @@ func readXLSX(b []byte, m Mapping) (tab *table, hdr header, err error) {
 			tab, err = nil, &boai.Error{Code: boai.EINVALID, Message: "无法读取 XLSX 文件 / cannot read the XLSX file", Err: fmt.Errorf("excelize panic: %v", p)}
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: unzipLimit})
+	f, epoch, err := openWorkbook(b)
 	if err != nil {
-		return nil, header{}, &boai.Error{Code: boai.EINVALID, Message: "无法读取 XLSX 文件 / cannot read the XLSX file", Err: err}
+		return nil, header{}, err
 	}
 	defer func() {
 		if tab == nil {
 			f.Close()
 		}
 	}()
-	epoch := excel1900
-	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil && *p.Date1904 {
-		epoch = excel1904
-	}
 	var firstErr error
 	for _, sheet := range f.GetSheetList() {
 		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
@@ -79,4 +76,19 @@ func readXLSX(b []byte, m Mapping) (tab *table, hdr header, err error) {
 		firstErr = errNoHeader
 	}
 	return nil, header{}, firstErr
+}
+
+// openWorkbook opens an uploaded workbook, bounded against zip bombs, and
+// tells where its serial dates count from. Callers recover from excelize
+// panics themselves.
+func openWorkbook(b []byte) (*excelize.File, time.Time, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: unzipLimit})
+	if err != nil {
+		return nil, time.Time{}, &boai.Error{Code: boai.EINVALID, Message: "无法读取 XLSX 文件 / cannot read the XLSX file", Err: err}
+	}
+	epoch := excel1900
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil && *p.Date1904 {
+		epoch = excel1904
+	}
+	return f, epoch, nil
 }

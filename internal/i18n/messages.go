@@ -118,6 +118,22 @@ var zh = map[string]string{
 	"action.request.create": "提交调拨申请", "action.webhook.create": "新增通知机器人", "action.allocation.submit": "提交调拨方案", "action.allocation.approve": "审批通过", "action.allocation.reject": "驳回", "action.allocation.return": "退回修改", "entity.allocation": "调拨方案", "action.dispatch.create": "出库运送", "action.dispatch.sign": "受赠方签收", "entity.dispatch": "运送", "role.recipient": "受赠单位", "entity.webhook": "通知机器人",
 	"entity.goods_item": "物资", "entity.warehouse": "仓库", "entity.stock_doc": "库存单据", "entity.inkind_donation": "物资捐赠",
 	"entity.prearrival": "预到单", "entity.recipient": "受助单位", "entity.alloc_request": "调拨申请",
+
+	"goodsimport.title": "批量导入物资登记表", "goodsimport.preview_title": "物资导入预览",
+	"goodsimport.lead": "上传物资捐赠登记表或调拨申请清单（CSV 或 XLSX）。系统自动找到表头，逐行在物资目录中核对物资：名称和规格须与目录完全一致，或填写物资编码；相似物资（如 N95 与 KN95）绝不混认。提交前可查看每一行的结果。",
+	"goodsimport.kind": "文件类型", "goodsimport.kind.inkind": "物资捐赠登记表", "goodsimport.kind.requests": "调拨申请清单",
+	"goodsimport.kind_hint.inkind": "导入后生成待签收的物资接收单，按接收流程签收入库", "goodsimport.kind_hint.requests": "导入后生成待调拨的申请；申请单位须已登记",
+	"goodsimport.file": "文件", "goodsimport.branch": "接收机构（物资捐赠登记表）", "goodsimport.upload": "上传并预览",
+	"goodsimport.template": "导入模板", "goodsimport.template_hint": "模板第二页写明每一列的填法。也可使用自己的表格，只要表头使用相同的列名。",
+	"goodsimport.template.inkind": "下载物资捐赠登记表模板（XLSX）", "goodsimport.template.requests": "下载调拨申请清单模板（XLSX）",
+	"goodsimport.detected": "表头在第 %d 行，读取 %d 列。", "goodsimport.ignored": "未读取的列",
+	"goodsimport.records.inkind": "将新建物资捐赠", "goodsimport.records.requests": "将新建调拨申请",
+	"goodsimport.commit.inkind": "确认导入 %d 笔物资捐赠", "goodsimport.commit.requests": "确认导入 %d 份调拨申请", "goodsimport.commit_hint": "全部导入或全部不导入；已导入过的内容不会重复导入。有错误的行所在的整单不导入，请改正文件后重新上传。",
+	"goodsimport.line": "行号", "goodsimport.verdict": "结果", "goodsimport.group": "单号", "goodsimport.resolved": "识别为", "goodsimport.reason": "说明",
+	"goodsimport.verdict.ok": "可导入", "goodsimport.verdict.imported": "已导入过", "goodsimport.verdict.error": "有错误", "goodsimport.verdict.skipped": "跳过",
+	"goodsimport.done.inkind": "导入完成：新建 %d 笔物资捐赠（待签收），%d 笔此前已导入。", "goodsimport.done.requests": "导入完成：新建 %d 份调拨申请，%d 份此前已导入。",
+	"goodsimport.to_intake": "去签收", "goodsimport.to_requests": "查看调拨申请", "goodsimport.again": "导入另一个文件",
+	"action.goods_import.commit": "导入物资登记表", "entity.goods_import": "物资导入",
 }
 
 var en = map[string]string{
@@ -238,4 +254,20 @@ var en = map[string]string{
 	"action.request.create": "Submitted request", "action.webhook.create": "Added notification robot", "action.allocation.submit": "Submitted allocation", "action.allocation.approve": "Approved", "action.allocation.reject": "Rejected", "action.allocation.return": "Returned for changes", "entity.allocation": "Allocation", "action.dispatch.create": "Dispatched", "action.dispatch.sign": "Signed for by recipient", "entity.dispatch": "Dispatch", "role.recipient": "Recipient", "entity.webhook": "Notification robot",
 	"entity.goods_item": "Item", "entity.warehouse": "Warehouse", "entity.stock_doc": "Stock document", "entity.inkind_donation": "In-kind donation",
 	"entity.prearrival": "Pledge", "entity.recipient": "Recipient", "entity.alloc_request": "Allocation request",
+
+	"goodsimport.title": "Import goods registers", "goodsimport.preview_title": "Goods import preview",
+	"goodsimport.lead": "Upload an in-kind donation register or an allocation-request list (CSV or XLSX). boai finds the header row and checks each row's item against the catalogue: the name and specification exactly as listed, or the item code; similar goods (N95 and KN95) are never taken for each other. You see every row's verdict before committing.",
+	"goodsimport.kind": "Kind of file", "goodsimport.kind.inkind": "In-kind donation register", "goodsimport.kind.requests": "Allocation-request list",
+	"goodsimport.kind_hint.inkind": "becomes intakes awaiting the receiving sign-off", "goodsimport.kind_hint.requests": "becomes open requests; the requesting units must be registered",
+	"goodsimport.file": "File", "goodsimport.branch": "Receiving branch (in-kind registers)", "goodsimport.upload": "Upload and preview",
+	"goodsimport.template": "Templates", "goodsimport.template_hint": "The template's second sheet says what goes in each column. Your own spreadsheet works too if its headers use the same column names.",
+	"goodsimport.template.inkind": "In-kind donation register template (XLSX)", "goodsimport.template.requests": "Allocation-request list template (XLSX)",
+	"goodsimport.detected": "Header on row %d; %d columns read.", "goodsimport.ignored": "Columns not read",
+	"goodsimport.records.inkind": "In-kind donations to record", "goodsimport.records.requests": "Requests to record",
+	"goodsimport.commit.inkind": "Import %d in-kind donations", "goodsimport.commit.requests": "Import %d requests", "goodsimport.commit_hint": "All or nothing; what was imported before is never imported twice. A donation or request with an erroneous row is held back whole: correct the file and upload it again.",
+	"goodsimport.line": "Row", "goodsimport.verdict": "Verdict", "goodsimport.group": "No.", "goodsimport.resolved": "Read as", "goodsimport.reason": "Note",
+	"goodsimport.verdict.ok": "To import", "goodsimport.verdict.imported": "Already imported", "goodsimport.verdict.error": "Error", "goodsimport.verdict.skipped": "Skipped",
+	"goodsimport.done.inkind": "Done: %d in-kind donations recorded, awaiting sign-off; %d imported before.", "goodsimport.done.requests": "Done: %d requests recorded; %d imported before.",
+	"goodsimport.to_intake": "To the intakes", "goodsimport.to_requests": "To the requests", "goodsimport.again": "Import another file",
+	"action.goods_import.commit": "Imported goods register", "entity.goods_import": "Goods import",
 }

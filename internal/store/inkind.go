@@ -18,6 +18,14 @@ import (
 // declaration, line by line. Sign-offs follow; stock changes only at
 // settlement.
 func (db *DB) CreateInKind(ctx context.Context, a audit.Actor, d *inkind.Donation) error {
+	if err := db.prepareInKind(a, d); err != nil {
+		return err
+	}
+	return db.Write(ctx, func(tx *Tx) error { return tx.createInKind(ctx, a, d, "") })
+}
+
+// prepareInKind checks d and readies it as an intake awaiting sign-off.
+func (db *DB) prepareInKind(a audit.Actor, d *inkind.Donation) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -26,14 +34,16 @@ func (db *DB) CreateInKind(ctx context.Context, a audit.Actor, d *inkind.Donatio
 	}
 	d.Status, d.CreatedBy = inkind.Receiving, a.Username
 	d.CertNo = donation.NewCertNo(CertPrefix+"W", d.ReceivedAt, CertLocation)
-	return db.Write(ctx, func(tx *Tx) error { return tx.createInKind(ctx, a, d) })
+	return nil
 }
 
-func (tx *Tx) createInKind(ctx context.Context, a audit.Actor, d *inkind.Donation) error {
+// createInKind inserts d; importRef is the reference of the imported
+// rows it came from, "" when entered by hand.
+func (tx *Tx) createInKind(ctx context.Context, a audit.Actor, d *inkind.Donation, importRef string) error {
 	id, err := tx.insert(ctx, `INSERT INTO inkind_donations (cert_no, branch_id, donor_kind, donor_name, donor_phone, anonymous,
-		designation_kind, designation_target, received_at, status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		designation_kind, designation_target, received_at, status, created_by, created_at, import_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.CertNo, d.BranchID, d.Donor.Kind, d.Donor.Name, d.Donor.Phone, d.Donor.Anonymous, d.Designation.Kind,
-		d.Designation.Target, micros(d.ReceivedAt), d.Status, d.CreatedBy, micros(tx.db.Now()))
+		d.Designation.Target, micros(d.ReceivedAt), d.Status, d.CreatedBy, micros(tx.db.Now()), nullString(importRef))
 	if err != nil {
 		return fmt.Errorf("insert in-kind donation: %w", err)
 	}
@@ -248,7 +258,7 @@ func (db *DB) ArrivePreArrival(ctx context.Context, a audit.Actor, id int64, cou
 		now := db.Now()
 		d = &inkind.Donation{BranchID: p.BranchID, Donor: p.Donor, Designation: p.Designation, Lines: lines, ReceivedAt: now,
 			Status: inkind.Receiving, CreatedBy: a.Username, CertNo: donation.NewCertNo(CertPrefix+"W", now, CertLocation)}
-		if err := tx.createInKind(ctx, a, d); err != nil {
+		if err := tx.createInKind(ctx, a, d, ""); err != nil {
 			return err
 		}
 		return tx.audit(ctx, a, "prearrival.arrive", "prearrival", id, nil, map[string]any{"inkind_donation": d.ID, "lines": p.Lines})

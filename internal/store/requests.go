@@ -26,27 +26,40 @@ func (db *DB) CreateRecipient(ctx context.Context, a audit.Actor, r *allocation.
 
 // CreateAllocRequest records a request with its lines.
 func (db *DB) CreateAllocRequest(ctx context.Context, a audit.Actor, r *allocation.AllocRequest) error {
+	if err := db.prepareAllocRequest(r); err != nil {
+		return err
+	}
+	return db.Write(ctx, func(tx *Tx) error { return tx.createAllocRequest(ctx, a, r, "") })
+}
+
+// prepareAllocRequest checks r and readies it as an open request.
+func (db *DB) prepareAllocRequest(r *allocation.AllocRequest) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	r.Status, r.SubmittedAt = "open", db.Now()
-	return db.Write(ctx, func(tx *Tx) error {
-		id, err := tx.insert(ctx, `INSERT INTO alloc_requests (recipient_id, purpose, urgency, address, contact, status, submitted_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.RecipientID, r.Purpose, r.Urgency, r.Address, r.Contact, r.Status, micros(r.SubmittedAt), a.Username)
+	return nil
+}
+
+// createAllocRequest inserts r; importRef is the reference of the
+// imported rows it came from, "" when entered by hand.
+func (tx *Tx) createAllocRequest(ctx context.Context, a audit.Actor, r *allocation.AllocRequest, importRef string) error {
+	id, err := tx.insert(ctx, `INSERT INTO alloc_requests (recipient_id, purpose, urgency, address, contact, status, submitted_at, created_by, import_ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.RecipientID, r.Purpose, r.Urgency, r.Address, r.Contact, r.Status, micros(r.SubmittedAt), a.Username,
+		nullString(importRef))
+	if err != nil {
+		return fmt.Errorf("insert request: %w", err)
+	}
+	r.ID = id
+	for i := range r.Lines {
+		lid, err := tx.insert(ctx, "INSERT INTO alloc_request_lines (request_id, line_no, item_id, quantity) VALUES (?, ?, ?, ?)",
+			id, i, r.Lines[i].ItemID, r.Lines[i].Quantity)
 		if err != nil {
-			return fmt.Errorf("insert request: %w", err)
+			return fmt.Errorf("insert request line %d: %w", i+1, err)
 		}
-		r.ID = id
-		for i := range r.Lines {
-			lid, err := tx.insert(ctx, "INSERT INTO alloc_request_lines (request_id, line_no, item_id, quantity) VALUES (?, ?, ?, ?)",
-				id, i, r.Lines[i].ItemID, r.Lines[i].Quantity)
-			if err != nil {
-				return fmt.Errorf("insert request line %d: %w", i+1, err)
-			}
-			r.Lines[i].ID = lid
-		}
-		return tx.audit(ctx, a, "request.create", "alloc_request", id, nil, r)
-	})
+		r.Lines[i].ID = lid
+	}
+	return tx.audit(ctx, a, "request.create", "alloc_request", id, nil, r)
 }
 
 // expectedLot keeps the ids of expected goods apart from stock lot ids in

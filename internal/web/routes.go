@@ -92,6 +92,10 @@ func (s *Server) Routes() []route {
 		{"GET /goods/dispatches", auth.ViewGoods, s.dispatchList},
 		{"GET /goods/dispatches/{id}", auth.ViewGoods, s.dispatchDetail},
 		{"POST /goods/dispatches/{id}/note.pdf", auth.DispatchGoods, s.dispatchNote},
+		{"GET /goods/import", auth.RecordInKind, s.goodsImportForm},
+		{"GET /goods/import/template.xlsx", auth.RecordInKind, s.goodsImportTemplate},
+		{"POST /goods/import/preview", auth.RecordInKind, s.goodsImportPreview},
+		{"POST /goods/import/commit", auth.RecordInKind, s.goodsImportCommit},
 
 		// JSON API (Bearer token or session).
 		{"POST /api/v1/donations", auth.RecordDonation, s.apiDonationCreate},
