@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"boai"
 	"boai/internal/allocation"
 	"boai/internal/audit"
 )
@@ -17,6 +18,9 @@ func (db *DB) CreateRecipient(ctx context.Context, a audit.Actor, r *allocation.
 		id, err := tx.insert(ctx, "INSERT INTO recipients (name, class, contact, phone, address) VALUES (?, ?, ?, ?, ?)",
 			r.Name, r.Class, r.Contact, r.Phone, r.Address)
 		if err != nil {
+			if isUniqueViolation(err) {
+				return boai.Errorf(boai.ECONFLICT, "“%s”已登记为申请单位 / %q is already registered", r.Name, r.Name)
+			}
 			return fmt.Errorf("insert recipient: %w", err)
 		}
 		r.ID = id
