@@ -46,6 +46,11 @@ const (
 	ProposeGoods    Action = "goods.propose"  // the task force: proposals, recipients, paperwork owed
 	ApproveGoods    Action = "goods.approve"  // decide at an approval step (the step names the roles)
 	DispatchGoods   Action = "goods.dispatch" // dispatch notes and settling intake into stock
+	ViewFunds       Action = "funds.view"     // fund balances, expenditures, where money went
+	RequestSpend    Action = "expenditure.request"
+	ApproveSpend    Action = "expenditure.approve"
+	PaySpend        Action = "expenditure.pay"
+	ManageLedger    Action = "ledger.manage" // releases of restrictions, period close
 )
 
 var allStaff = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
@@ -67,6 +72,11 @@ var permissions = map[Action][]Role{
 	ProposeGoods:    {Admin, Clerk},
 	ApproveGoods:    {Admin, Clerk, Approver},
 	DispatchGoods:   {Admin, Warehouse},
+	ViewFunds:       {Admin, Clerk, Approver, Finance, Supervisor},
+	RequestSpend:    {Admin, Clerk, Finance},
+	ApproveSpend:    {Admin, Approver, Finance},
+	PaySpend:        {Admin, Finance},
+	ManageLedger:    {Admin, Finance},
 }
 
 // User is a staff account.

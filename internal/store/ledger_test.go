@@ -332,3 +332,26 @@ func TestLedgerProperty(t *testing.T) {
 		}
 	})
 }
+
+// The brief's figures: ¥177 million received, ¥165 million spent, 93.2%.
+func TestLedgerHangzhouRate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		_, b := seed(t, db)
+		for range 3 {
+			give(t, db, b.ID, 59_000_000_00, donation.Designation{})
+		}
+		for _, fen := range []int64{100_000_000_00, 65_000_000_00} {
+			if _, err := spend(t, db, ledger.GeneralFund, donation.Designation{}, fen); err != nil {
+				t.Fatal(err)
+			}
+		}
+		funds, err := db.Funds(context.Background(), time.Time{}, time.Time{})
+		if err != nil || len(funds) != 1 {
+			t.Fatalf("funds %+v %v", funds, err)
+		}
+		if got := funds[0].Rate().String(); got != "93.2%" || funds[0].Received != 177_000_000_00 || funds[0].Spent != 165_000_000_00 {
+			t.Errorf("rate %s of %+v", got, funds[0])
+		}
+		checkBook(t, db)
+	})
+}

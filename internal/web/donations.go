@@ -258,6 +258,7 @@ type detailData struct {
 	Corrects   *donation.Donation // the reversed donation this one replaces
 	History    []audit.Entry
 	Verify     string
+	Trail      *moneyTrail // where the money went, once it is in the book
 }
 
 func (s *Server) donationDetail(w http.ResponseWriter, r *http.Request) {
@@ -300,6 +301,10 @@ func (s *Server) donationDetail(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data.History = append(data.History, es...)
+	}
+	if data.Trail, err = s.trailFor(r, d.ID); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	p := s.page(r, "donation.title")
 	p.Data = data

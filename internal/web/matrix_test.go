@@ -28,6 +28,7 @@ type matrixFixture struct {
 	targetUser  *auth.User // the user /admin/users/{id} routes act on
 	spareTokens []int64    // tokens /admin/tokens/{id}/revoke may revoke
 	goods       goodsIDs
+	expenditure int64
 }
 
 func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
@@ -43,6 +44,7 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 	}
 	f.importID = imp.ID
 	f.goods = newGoodsIDs(t, db, f.city.ID)
+	f.expenditure = newExpenditure(t, db)
 	for range 2 {
 		if _, err := db.CreateToken(ctx, audit.System, f.users[auth.Clerk].ID, "spare"); err != nil {
 			t.Fatal(err)
@@ -91,6 +93,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 				id = f.spareTokens[0]
 			case strings.HasPrefix(p, "/admin/branches/"):
 				id = f.xihu.ID
+			case strings.HasPrefix(p, "/expenditures/"):
+				id = f.expenditure
 			case strings.HasPrefix(p, "/goods/intake/"):
 				id = f.goods.intake
 			case strings.HasPrefix(p, "/goods/prearrivals/"):
@@ -334,6 +338,12 @@ func TestSupervisorCannotWrite(t *testing.T) {
 			"POST /admin/branches":            {formType, []byte("code=HZ-SUP&name=" + url.QueryEscape("纪检分会"))},
 			"POST /admin/branches/{id}":       {formType, []byte("name=" + url.QueryEscape("改名"))},
 			"POST /api/v1/donations":          {"application/json", []byte(api)},
+		}
+		for k, v := range fundsWrites() {
+			valid[k] = struct {
+				ctype string
+				body  []byte
+			}{formType, []byte(v)}
 		}
 		for k, v := range goodsWrites(f.goods) {
 			valid[k] = struct {

@@ -97,6 +97,19 @@ func (s *Server) Routes() []route {
 		{"POST /goods/import/preview", auth.RecordInKind, s.goodsImportPreview},
 		{"POST /goods/import/commit", auth.RecordInKind, s.goodsImportCommit},
 
+		// Funds and expenditure.
+		{"GET /funds", auth.ViewFunds, s.fundsPage},
+		{"GET /funds.xlsx", auth.ViewFunds, s.fundsXLSX},
+		{"POST /funds/release", auth.ManageLedger, s.fundRelease},
+		{"POST /funds/close", auth.ManageLedger, s.fundsClose},
+		{"GET /expenditures", auth.ViewFunds, s.expenditureList},
+		{"GET /expenditures/new", auth.RequestSpend, s.expenditureForm},
+		{"POST /expenditures", auth.RequestSpend, s.expenditureCreate},
+		{"GET /expenditures/{id}", auth.ViewFunds, s.expenditureDetail},
+		{"POST /expenditures/{id}/approve", auth.ApproveSpend, s.expenditureApprove},
+		{"POST /expenditures/{id}/reject", auth.ApproveSpend, s.expenditureReject},
+		{"POST /expenditures/{id}/pay", auth.PaySpend, s.expenditurePay},
+
 		// JSON API (Bearer token or session).
 		{"POST /api/v1/donations", auth.RecordDonation, s.apiDonationCreate},
 		{"GET /api/v1/donations", auth.ViewDonations, s.apiDonationList},

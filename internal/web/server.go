@@ -38,6 +38,9 @@ type Config struct {
 	VerifyRate    float64        // certificate verifications (QR scans) per minute per client
 	Cutoff        time.Duration  // daily cut-off of the goods list, from midnight (default 16:00)
 	WaitHours     int            // goods in stock longer than this are flagged (default 24)
+	// SecondApprovalOver: expenditures above it need a second approver and
+	// alert supervisors (default ¥50,000).
+	SecondApprovalOver money.Fen
 	// IntakeRoles are the sign-off roles in-kind intake requires (default
 	// unloading, sorting, counting; the medical-grade check is added for
 	// medical-grade items).
