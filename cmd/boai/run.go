@@ -173,7 +173,12 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	}}, cutoffListJob(db, cutoff, loc), jobs.Job{Name: "webhooks", Every: 10 * time.Second, Run: func(ctx context.Context) error {
 		_, _, err := notify.Deliver(ctx, db, &http.Client{Timeout: 10 * time.Second}, db.Now())
 		return err
-	}}, paperworkJob(db, cfg.web(loc).BaseURL))
+	}}, paperworkJob(db, cfg.web(loc).BaseURL), jobs.Job{Name: "ledger-checkpoints", Every: time.Minute, Run: func(ctx context.Context) error {
+		// Balances read a checkpoint plus the postings after it; rolling
+		// it forward keeps that tail short.
+		_, err := db.RollCheckpoints(ctx)
+		return err
+	}})
 	defer func() { stopJobs(); runner.Wait() }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)

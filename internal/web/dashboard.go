@@ -12,6 +12,7 @@ import (
 )
 
 type dashboardData struct {
+	Funds     *store.FundView // all funds together: the utilisation rate
 	Stats     *store.Dashboard
 	TrendJSON string // for the chart, read by static/app.js
 	Goods     *goodsBoard
@@ -91,6 +92,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	b, _ := json.Marshal(pts)
 	data := dashboardData{Stats: st, TrendJSON: string(b)}
+	if u.Can(auth.ViewFunds) {
+		funds, err := s.db.Funds(r.Context(), time.Time{}, time.Time{})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data.Funds = &store.FundView{}
+		for _, f := range funds {
+			data.Funds.Received += f.Received
+			data.Funds.Spent += f.Spent
+			data.Funds.Balance += f.Balance
+		}
+	}
 	if u.Can(auth.ViewGoods) {
 		if data.Goods, err = s.goodsBoard(r); err != nil {
 			s.fail(w, r, err)
