@@ -232,6 +232,10 @@ type Tx struct {
 	tx       *sql.Tx
 	stmts    map[string]*sql.Stmt // closed with the transaction
 	readOnly bool                 // a read on the reader pool: no writer statements
+	// closed caches the last closed month for this transaction: a batch
+	// of donations reads it once (only a spend or a close changes it,
+	// and those never share a transaction with donations).
+	closed *string
 }
 
 // readTx runs fn in a read-only transaction on the reader pool, for reads

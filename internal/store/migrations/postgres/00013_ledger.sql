@@ -20,7 +20,6 @@ CREATE TABLE ledger_txns (
 );
 -- A record posts once; its reversal shares its ref.
 CREATE UNIQUE INDEX ledger_txns_ref ON ledger_txns(ref) WHERE kind <> 'reversal';
-CREATE UNIQUE INDEX ledger_txns_donation ON ledger_txns(donation_id) WHERE donation_id IS NOT NULL AND kind = 'donation';
 
 -- amount is signed, debit positive: a transaction balances when its
 -- postings sum to zero. fund is the fund the posting belongs to (its own
@@ -34,7 +33,6 @@ CREATE TABLE ledger_postings (
 );
 CREATE INDEX ledger_postings_txn ON ledger_postings(txn_id);
 CREATE INDEX ledger_postings_fund ON ledger_postings(fund, id);
-CREATE INDEX ledger_postings_account ON ledger_postings(account, id);
 
 -- A fund's balance through a posting id; the rest is summed on read.
 CREATE TABLE ledger_checkpoints (
@@ -122,23 +120,7 @@ CREATE TRIGGER ledger_txns_immutable BEFORE UPDATE OR DELETE ON ledger_txns FOR 
 CREATE TRIGGER ledger_postings_immutable BEFORE UPDATE OR DELETE ON ledger_postings FOR EACH ROW EXECUTE FUNCTION boai_immutable();
 CREATE TRIGGER fund_links_immutable BEFORE UPDATE ON fund_links FOR EACH ROW EXECUTE FUNCTION boai_immutable();
 
--- Every transaction balances, checked when its database transaction
--- commits (after all its postings are in).
--- +goose StatementBegin
-CREATE FUNCTION boai_ledger_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF (SELECT SUM(amount) FROM ledger_postings WHERE txn_id = NEW.txn_id) <> 0 THEN
-        RAISE EXCEPTION 'ledger transaction % does not balance', NEW.txn_id;
-    END IF;
-    RETURN NULL;
-END $$;
--- +goose StatementEnd
-CREATE CONSTRAINT TRIGGER ledger_postings_balanced AFTER INSERT ON ledger_postings
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION boai_ledger_balanced();
-
 -- +goose Down
-DROP TRIGGER ledger_postings_balanced ON ledger_postings;
-DROP FUNCTION boai_ledger_balanced;
 DROP TABLE alerts;
 DROP TABLE fund_inflows;
 DROP TABLE fund_links;

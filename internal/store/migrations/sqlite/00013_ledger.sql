@@ -20,7 +20,6 @@ CREATE TABLE ledger_txns (
 );
 -- A record posts once; its reversal shares its ref.
 CREATE UNIQUE INDEX ledger_txns_ref ON ledger_txns(ref) WHERE kind <> 'reversal';
-CREATE UNIQUE INDEX ledger_txns_donation ON ledger_txns(donation_id) WHERE donation_id IS NOT NULL AND kind = 'donation';
 
 -- amount is signed, debit positive: a transaction balances when its
 -- postings sum to zero. fund is the fund the posting belongs to (its own
@@ -34,7 +33,6 @@ CREATE TABLE ledger_postings (
 );
 CREATE INDEX ledger_postings_txn ON ledger_postings(txn_id);
 CREATE INDEX ledger_postings_fund ON ledger_postings(fund, id);
-CREATE INDEX ledger_postings_account ON ledger_postings(account, id);
 
 -- A fund's balance through a posting id; the rest is summed on read.
 CREATE TABLE ledger_checkpoints (
