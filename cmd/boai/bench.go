@@ -13,8 +13,18 @@ import (
 )
 
 func benchCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if len(args) >= 1 && args[0] == "ledger" {
+		fs := flag.NewFlagSet("bench ledger", flag.ContinueOnError)
+		cfg.flags(fs)
+		n := fs.Int("donations", 1_000_000, "donations in the book")
+		samples := fs.Int("samples", 2000, "reads measured per question")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return bench.Ledger(ctx, bench.LedgerOptions{DB: cfg.DB, Donations: *n, Samples: *samples, Out: stdout})
+	}
 	if len(args) < 1 || args[0] != "intake" {
-		return errors.New("usage: boai bench intake [--clients 64] [--duration 10s] [--db postgres://…]")
+		return errors.New("usage: boai bench intake [--clients 64] [--duration 10s] [--db postgres://…] | boai bench ledger [--donations 1000000]")
 	}
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
 	cfg.flags(fs)
