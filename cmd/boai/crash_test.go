@@ -7,14 +7,19 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"boai/internal/ledger"
+	"boai/internal/money"
 	"boai/internal/store"
 	"boai/internal/store/storetest"
 )
@@ -94,13 +99,36 @@ func crashRun(t *testing.T, bin, dsn string) {
 			}
 		}()
 	}
+	// Beside the intake, the finance office spends: request, approve, pay,
+	// each by its own person, from the general fund.
+	clerk, approver, finance := staff(t, "http://"+addr, "clerk"), staff(t, "http://"+addr, "approver"), staff(t, "http://"+addr, "finance")
+	paid := map[int64]bool{}
+	var spendErr error
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				id, err := spendOnce(clerk, approver, finance, "http://"+addr)
+				if err != nil {
+					mu.Lock()
+					spendErr = err
+					mu.Unlock()
+					return // the server is gone
+				}
+				mu.Lock()
+				paid[id] = true
+				mu.Unlock()
+			}
+		}()
+	}
 	// Kill in full flight: once a few hundred donations are answered (or
 	// after 10 s on a very slow machine).
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		mu.Lock()
-		n := len(acked)
+		n, p := len(acked), len(paid)
 		mu.Unlock()
-		if n >= 300 {
+		if n >= 300 && p >= 3 {
 			break
 		}
 	}
@@ -115,7 +143,6 @@ func crashRun(t *testing.T, bin, dsn string) {
 	}
 
 	srv = start()
-	defer func() { srv.Process.Kill(); srv.Wait() }()
 	// Every acknowledged donation survived, with the id it was given.
 	for ref, id := range acked {
 		gotID, code, err := post(client, "http://"+addr, token, ref)
@@ -145,6 +172,98 @@ func crashRun(t *testing.T, bin, dsn string) {
 		t.Errorf("stored %d donations, want %d (2000 demo + %d sent, each once)", list.Total, want, len(sent))
 	}
 	t.Logf("%d acknowledged before SIGKILL, %d sent; all present exactly once after restart", len(acked), len(sent))
+
+	// The book after the crash: every acknowledged payment paid once, with
+	// its donations linked; every transaction balanced; no fund negative.
+	srv.Process.Kill()
+	srv.Wait()
+	if dsn == "" {
+		dsn = filepath.Join(data, "boai.db")
+	}
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if len(paid) == 0 {
+		t.Errorf("no payment was acknowledged before the kill: the mixed load did not run (%v)", spendErr)
+	}
+	for id := range paid {
+		e, err := db.Expenditure(context.Background(), id)
+		if err != nil || e.Status != ledger.Paid {
+			t.Fatalf("acknowledged payment %d after restart: %+v %v", id, e, err)
+		}
+		var linked money.Fen
+		for _, d := range e.Donations {
+			linked += d.Amount
+		}
+		if linked != e.Amount {
+			t.Errorf("payment %d of %v links %v", id, e.Amount, linked)
+		}
+	}
+	b, err := db.TrialBalance(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Check(); err != nil {
+		t.Errorf("book after the crash: %v", err)
+	}
+	if bad, err := db.UnbalancedTxns(context.Background()); err != nil || len(bad) > 0 {
+		t.Errorf("unbalanced transactions after the crash: %v %v", bad, err)
+	}
+	t.Logf("%d payments acknowledged; the book balances", len(paid))
+}
+
+// staff logs a demo account in and returns a client holding its session.
+func staff(t *testing.T, base, user string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(base+"/login", url.Values{"username": {user}, "password": {"boai-demo-" + user}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: %d", user, resp.StatusCode)
+	}
+	return c
+}
+
+var expenditurePath = regexp.MustCompile(`^/expenditures/(\d+)`)
+
+// spendOnce requests, approves and pays ¥1 from the general fund, and
+// returns the expenditure's id once payment is acknowledged.
+func spendOnce(clerk, approver, finance *http.Client, base string) (int64, error) {
+	step := func(c *http.Client, path string, form url.Values) (string, error) {
+		resp, err := c.PostForm(base+path, form)
+		if err != nil {
+			return "", err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			return "", fmt.Errorf("%s: %d", path, resp.StatusCode)
+		}
+		return resp.Header.Get("Location"), nil
+	}
+	loc, err := step(clerk, "/expenditures", url.Values{"kind": {"operating"}, "payee": {"杭州某某印刷厂"}, "purpose_kind": {"undesignated"},
+		"fund": {"3101"}, "fund_amount": {"1.00"}})
+	if err != nil {
+		return 0, err
+	}
+	m := expenditurePath.FindStringSubmatch(loc)
+	if m == nil {
+		return 0, fmt.Errorf("no expenditure in %q", loc)
+	}
+	if _, err := step(approver, "/expenditures/"+m[1]+"/approve", nil); err != nil {
+		return 0, err
+	}
+	if _, err := step(finance, "/expenditures/"+m[1]+"/pay", nil); err != nil {
+		return 0, err
+	}
+	var id int64
+	fmt.Sscan(m[1], &id)
+	return id, nil
 }
 
 func post(c *http.Client, base, token, ref string) (int64, int, error) {

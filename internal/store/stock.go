@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"boai"
@@ -40,6 +42,9 @@ func (t *Tx) recordDoc(ctx context.Context, a audit.Actor, d *stock.Doc) error {
 		return fmt.Errorf("insert stock document: %w", err)
 	}
 	d.ID = id
+	if err := t.lockStock(ctx, d); err != nil {
+		return err
+	}
 	d.No = fmt.Sprintf("%s%s-%06d", docPrefix[d.Kind], d.CreatedAt.In(CertLocation).Format("20060102"), id)
 	if _, err := t.exec(ctx, "UPDATE stock_docs SET no = ? WHERE id = ?", d.No, id); err != nil {
 		return err
@@ -50,6 +55,45 @@ func (t *Tx) recordDoc(ctx context.Context, a audit.Actor, d *stock.Doc) error {
 		}
 	}
 	return t.audit(ctx, a, "stock."+d.Kind, "stock_doc", id, nil, d)
+}
+
+// lockStock takes, on PostgreSQL, the lots a document draws on and the
+// balance rows it moves in one fixed order (by id, by item and
+// warehouse), so two documents touching the same goods in different line
+// orders queue instead of deadlocking. SQLite has one writer.
+func (t *Tx) lockStock(ctx context.Context, d *stock.Doc) error {
+	if t.db.Dialect != Postgres {
+		return nil
+	}
+	var lots []int64
+	for _, l := range d.Lines {
+		if l.LotID > 0 {
+			lots = append(lots, l.LotID)
+		}
+	}
+	if len(lots) == 0 {
+		return nil
+	}
+	slices.Sort(lots)
+	lots = slices.Compact(lots)
+	args := make([]any, len(lots))
+	for i, id := range lots {
+		args[i] = id
+	}
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(lots)), ", ")
+	rows, err := t.query(ctx, "SELECT id FROM stock_lots WHERE id IN ("+in+") ORDER BY id FOR UPDATE", args...)
+	if err != nil {
+		return fmt.Errorf("lock lots: %w", err)
+	}
+	rows.Close()
+	rows, err = t.query(ctx, `SELECT b.item_id FROM stock_balances b WHERE EXISTS (SELECT 1 FROM stock_lots l WHERE l.id IN (`+in+`)
+		AND l.item_id = b.item_id AND (l.warehouse_id = b.warehouse_id OR b.warehouse_id = ?)) ORDER BY b.item_id, b.warehouse_id FOR UPDATE`,
+		append(args, d.ToWarehouse)...)
+	if err != nil {
+		return fmt.Errorf("lock balances: %w", err)
+	}
+	rows.Close()
+	return nil
 }
 
 func (t *Tx) applyLine(ctx context.Context, d *stock.Doc, l *stock.Line, n int) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"syscall"
 	"time"
 
@@ -241,6 +242,28 @@ func (db *DB) syncLoop() {
 }
 
 func (db *DB) runTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	// PostgreSQL may pick this transaction as a deadlock's victim (two
+	// writers taking rows in different orders): it rolled back whole, so
+	// it is run again.
+	for attempt := 0; ; attempt++ {
+		err = db.runTxOnce(ctx, fn)
+		if attempt < 3 && isRetryable(err) {
+			continue
+		}
+		return err
+	}
+}
+
+// isRetryable reports a PostgreSQL deadlock or serialization failure.
+func isRetryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLSTATE 40P01") || strings.Contains(s, "SQLSTATE 40001")
+}
+
+func (db *DB) runTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
