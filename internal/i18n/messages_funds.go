@@ -32,6 +32,8 @@ var fundsZh = map[string]string{
 	"spend.status.pending": "待审批", "spend.status.approved": "已批准待付款", "spend.status.paid": "已付款", "spend.status.rejected": "已驳回",
 	"category.procurement": "采购", "category.grant": "拨付受助机构", "category.transfer": "转拨红十字会", "category.operating": "运营费用",
 
+	"reports.title": "收支报表", "reports.statement": "收入支出表", "reports.by_designation": "按定向汇总捐款", "reports.income": "收入",
+	"reports.expense": "支出", "reports.account": "科目", "reports.side": "收/支",
 	"trail.title": "我的捐款去了哪里", "trail.fund": "所属基金", "trail.unused": "尚未使用", "trail.went_to": "用于",
 	"trail.purpose": "用途", "trail.released": "经捐赠人同意转入非限定性基金", "trail.none": "这笔捐款尚未使用。",
 
@@ -64,6 +66,8 @@ var fundsEn = map[string]string{
 	"spend.status.pending": "awaiting approval", "spend.status.approved": "approved, to be paid", "spend.status.paid": "paid", "spend.status.rejected": "rejected",
 	"category.procurement": "Procurement", "category.grant": "Grant to an institution", "category.transfer": "Transfer to a Red Cross society", "category.operating": "Operating costs",
 
+	"reports.title": "Reports", "reports.statement": "Income and expenditure", "reports.by_designation": "Donations by designation", "reports.income": "Income",
+	"reports.expense": "Expenditure", "reports.account": "Account", "reports.side": "Side",
 	"trail.title": "Where did my money go", "trail.fund": "Fund", "trail.unused": "not yet used", "trail.went_to": "Went to",
 	"trail.purpose": "Purpose", "trail.released": "moved to the general fund with the donors' consent", "trail.none": "This money has not been used yet.",
 

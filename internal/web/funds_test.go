@@ -2,13 +2,20 @@ package web_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"boai/internal/audit"
+	"boai/internal/auth"
 	"boai/internal/donation"
 	"boai/internal/ledger"
 	"boai/internal/store"
+	"boai/internal/store/storetest"
+	"boai/internal/web"
 )
 
 // newExpenditure records a small pending expenditure from the general
@@ -35,5 +42,38 @@ func fundsWrites() map[string]string {
 			"amount": {"1.00"}, "consent": {"x"}, "reason": {"x"},
 			"approver": {"boss"}}.Encode(),
 		"POST /funds/close": "period=2000-01",
+	}
+}
+
+// The statement and the designation totals show what the book holds, as
+// pages and as spreadsheets.
+func TestFundsReports(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 20, web.Config{})
+	ctx := context.Background()
+	id := newExpenditure(t, db)
+	if _, err := db.ApproveExpenditure(ctx, audit.Actor{Username: "boss", Role: "finance"}, id, ledger.DefaultPolicy); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PayExpenditure(ctx, audit.Actor{Username: "boss", Role: "finance"}, id); err != nil {
+		t.Fatal(err)
+	}
+	fin := s.as(auth.Finance)
+	r := fin.get("/reports")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "运营费用") || !strings.Contains(r.Body, "¥1.00") || !strings.Contains(r.Body, "非限定性基金") {
+		t.Fatalf("reports: %v", r)
+	}
+	for _, path := range []string{"/reports.xlsx", "/funds.xlsx"} {
+		r := fin.get(path)
+		x, err := excelize.OpenReader(strings.NewReader(r.Body))
+		if r.Status != http.StatusOK || err != nil {
+			t.Fatalf("%s: %v %v", path, r.Status, err)
+		}
+		if rows, _ := x.GetRows(x.GetSheetList()[0]); len(rows) < 2 {
+			t.Errorf("%s: %d rows", path, len(rows))
+		}
+	}
+	if r := s.as(auth.Warehouse).get("/reports"); r.Status != http.StatusForbidden {
+		t.Errorf("warehouse reads the reports: %d", r.Status)
 	}
 }

@@ -53,6 +53,10 @@ func (s *Server) Routes() []route {
 		{"GET /admin/branches", auth.ViewAdmin, s.branchList},
 		{"POST /admin/branches", auth.ManageBranches, s.branchCreate},
 		{"POST /admin/branches/{id}", auth.ManageBranches, s.branchUpdate},
+		{"GET /admin/webhooks", auth.ViewAdmin, s.webhookList},
+		{"POST /admin/webhooks", auth.ManageWebhooks, s.webhookCreate},
+		{"POST /admin/webhooks/{id}", auth.ManageWebhooks, s.webhookUpdate},
+		{"POST /admin/deliveries/{id}/retry", auth.ManageWebhooks, s.deliveryRetry},
 
 		// Relief goods.
 		{"GET /goods", auth.ViewGoods, s.goodsPage},
@@ -102,6 +106,8 @@ func (s *Server) Routes() []route {
 		{"GET /funds.xlsx", auth.ViewFunds, s.fundsXLSX},
 		{"POST /funds/release", auth.ManageLedger, s.fundRelease},
 		{"POST /funds/close", auth.ManageLedger, s.fundsClose},
+		{"GET /reports", auth.ViewFunds, s.reportsPage},
+		{"GET /reports.xlsx", auth.ViewFunds, s.reportsXLSX},
 		{"GET /expenditures", auth.ViewFunds, s.expenditureList},
 		{"GET /expenditures/new", auth.RequestSpend, s.expenditureForm},
 		{"POST /expenditures", auth.RequestSpend, s.expenditureCreate},
@@ -110,12 +116,37 @@ func (s *Server) Routes() []route {
 		{"POST /expenditures/{id}/reject", auth.ApproveSpend, s.expenditureReject},
 		{"POST /expenditures/{id}/pay", auth.PaySpend, s.expenditurePay},
 
+		// Donation receipts (公益事业捐赠票据).
+		{"GET /receipts", auth.ViewReceipts, s.receiptRegister},
+		{"GET /receipts.xlsx", auth.ViewReceipts, s.receiptsXLSX},
+		{"GET /receipts/ranges", auth.ViewReceipts, s.receiptRangesPage},
+		{"POST /receipts/ranges", auth.IssueReceipts, s.receiptRangeAdd},
+		{"POST /receipts/spoil", auth.IssueReceipts, s.receiptSpoil},
+		{"POST /receipts/goods", auth.IssueReceipts, s.receiptGoodsIssue},
+		{"GET /receipts/{id}", auth.ViewReceipts, s.receiptDetail},
+		{"GET /receipts/{id}/receipt.pdf", auth.ViewReceipts, s.receiptPDF},
+		{"POST /receipts/{id}/void", auth.IssueReceipts, s.receiptVoid},
+		{"POST /receipts/{id}/reissue", auth.IssueReceipts, s.receiptReissue},
+		{"GET /donations/{id}/receipt", auth.ViewReceipts, s.donationReceipt},
+		{"POST /donations/{id}/receipt", auth.IssueReceipts, s.donationReceiptIssue},
+		{"POST /donations/{id}/receipt/request", auth.IssueReceipts, s.donationReceiptRequest},
+		{"POST /donations/{id}/receipt/choice", auth.IssueReceipts, s.donationReceiptChoice},
+		{"GET /r/{code}/{number}", "", s.receiptVerify}, // public: a receipt's QR code
+
 		// JSON API (Bearer token or session).
 		{"POST /api/v1/donations", auth.RecordDonation, s.apiDonationCreate},
 		{"GET /api/v1/donations", auth.ViewDonations, s.apiDonationList},
 		{"GET /api/v1/donations/{id}", auth.ViewDonations, s.apiDonationGet},
 		{"GET /api/v1/donations/{id}/certificate.pdf", auth.ViewDonations, s.certificatePDF},
 		{"GET /api/v1/donations/{id}/certificate.png", auth.ViewDonations, s.certificatePNG},
+		{"POST /api/v1/inkind", auth.RecordInKind, s.apiInKindCreate},
+		{"GET /api/v1/inkind/{id}", auth.ViewGoods, s.apiInKindGet},
+		{"POST /api/v1/inkind/{id}/signoffs", auth.RecordInKind, s.apiInKindSign},
+		{"POST /api/v1/requests", auth.RequestGoods, s.apiRequestCreate},
+		{"GET /api/v1/requests/{id}", auth.ViewGoods, s.apiRequestGet},
+		{"GET /api/v1/recipients", auth.ViewGoods, s.apiRecipients},
+		{"GET /api/v1/sign/{token}", "", s.apiSignGet}, // public: the token is the key
+		{"POST /api/v1/sign/{token}", "", s.apiSign},
 	}
 }
 
