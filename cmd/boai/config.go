@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"boai/internal/money"
 	"boai/internal/web"
 )
 
@@ -29,12 +30,13 @@ type Config struct {
 	TrustedProxies string // comma-separated CIDRs or addresses of the load balancers
 	Cutoff         string // daily cut-off for the available-and-arriving list, HH:MM
 	WaitHours      int    // goods in stock longer than this are flagged as waiting
+	SecondApproval string // yuan above which an expenditure needs a second approver
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", Data: "./boai-data", Society: "杭州市红十字会", SocietyEn: "Hangzhou Red Cross Society",
-		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00", WaitHours: 24,
+		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00", WaitHours: 24, SecondApproval: "50000",
 	}
 }
 
@@ -55,6 +57,7 @@ func (c *Config) env() {
 	str("BOAI_TZ", &c.Timezone)
 	str("BOAI_TRUSTED_PROXIES", &c.TrustedProxies)
 	str("BOAI_CUTOFF", &c.Cutoff)
+	str("BOAI_SECOND_APPROVAL", &c.SecondApproval)
 	if v, err := strconv.Atoi(os.Getenv("BOAI_WAIT_HOURS")); err == nil {
 		c.WaitHours = v
 	}
@@ -77,6 +80,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.CertPrefix, "cert-prefix", c.CertPrefix, "certificate number prefix (env BOAI_CERT_PREFIX)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure; set behind HTTPS (env BOAI_SECURE_COOKIES)")
 	fs.StringVar(&c.Cutoff, "cutoff", c.Cutoff, "daily cut-off (HH:MM, society time) for the next day's available-and-arriving goods list (env BOAI_CUTOFF)")
+	fs.StringVar(&c.SecondApproval, "second-approval", c.SecondApproval, "yuan above which an expenditure needs a second approver and alerts supervisors (env BOAI_SECOND_APPROVAL)")
 	fs.IntVar(&c.WaitHours, "wait-hours", c.WaitHours, "flag goods in stock longer than this many hours (env BOAI_WAIT_HOURS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
 }
@@ -134,11 +138,12 @@ func (c *Config) web(loc *time.Location) web.Config {
 		}
 		base = "http://" + host
 	}
-	proxies, _ := c.proxies() // checked in serve
-	cutoff, _ := c.cutoff()   // checked in serve
+	proxies, _ := c.proxies()                  // checked in serve
+	cutoff, _ := c.cutoff()                    // checked in serve
+	second, _ := money.Parse(c.SecondApproval) // checked in serve
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
 		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies, Cutoff: cutoff,
-		WaitHours: c.WaitHours}
+		WaitHours: c.WaitHours, SecondApprovalOver: second}
 }
 
 // parseArgs parses flags wherever they stand among the positional

@@ -19,6 +19,7 @@ import (
 	"boai/internal/audit"
 	"boai/internal/demo"
 	"boai/internal/jobs"
+	"boai/internal/money"
 	"boai/internal/notify"
 	"boai/internal/stock"
 	"boai/internal/store"
@@ -135,6 +136,9 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	cutoff, err := cfg.cutoff()
 	if err != nil {
 		return err
+	}
+	if f, err := money.Parse(cfg.SecondApproval); err != nil || f <= 0 {
+		return fmt.Errorf("--second-approval %q: give an amount in yuan, e.g. 50000", cfg.SecondApproval)
 	}
 	db, err := open(ctx, cfg)
 	if err != nil {
