@@ -79,7 +79,14 @@ var goodsZh = map[string]string{
 
 	"dashboard.same_day_value": "今日日进日清（按价值）", "dashboard.same_day_value_detail": "当日发出 %s / 当日接收 %s（已估值物资）",
 	"dashboard.waiting_since": "%s 入库",
-	"verify.goods":            "捐赠物资", "verify.where": "物资去向", "verify.signed": "%s 签收", "verify.not_yet": "物资尚未发出。",
+	"stock.title":             "库存", "stock.quantity": "数量", "stock.first": "先发（效期最近）", "stock.card": "库存卡", "stock.doc": "单据",
+	"stock.kind": "类型", "stock.in": "入", "stock.out": "出", "stock.balance": "结存", "stock.transfer": "调拨到其他仓库", "stock.lot": "批次",
+	"stock.to": "调入仓库", "stock.transfer_submit": "调拨", "stock.adjust": "库存调整", "stock.delta": "增减数量（减少填负数）",
+	"stock.adjust_submit": "调整", "stock.hint": "输入物资，查看各仓库批次（效期最近的先发）和库存卡。",
+	"doc.receipt": "入库单", "doc.dispatch": "出库单", "doc.transfer": "调拨单", "doc.adjustment": "调整单",
+	"adjust.damaged": "损坏", "adjust.expired": "过期", "adjust.lost": "丢失", "adjust.count_correction": "盘点更正",
+	"flash.stock_recorded": "单据已记录，库存已更新。",
+	"verify.goods":         "捐赠物资", "verify.where": "物资去向", "verify.signed": "%s 签收", "verify.not_yet": "物资尚未发出。",
 	"action.request.attach": "上传申请附件", "action.allocation.paperwork": "登记补办文件", "action.allocation.dispatch": "调拨出库",
 	"action.dispatch.relink": "重新生成签收链接",
 }
@@ -152,7 +159,14 @@ var goodsEn = map[string]string{
 
 	"dashboard.same_day_value": "Same day today, by value", "dashboard.same_day_value_detail": "%s sent of %s received (valued goods)",
 	"dashboard.waiting_since": "in stock since %s",
-	"verify.goods":            "Goods donated", "verify.where": "Where the goods went", "verify.signed": "signed for %s", "verify.not_yet": "The goods have not left yet.",
+	"stock.title":             "Stock", "stock.quantity": "Quantity", "stock.first": "send first (earliest expiry)", "stock.card": "Stock card", "stock.doc": "Document",
+	"stock.kind": "Kind", "stock.in": "In", "stock.out": "Out", "stock.balance": "Balance", "stock.transfer": "Transfer to another warehouse", "stock.lot": "Lot",
+	"stock.to": "To warehouse", "stock.transfer_submit": "Transfer", "stock.adjust": "Adjust stock", "stock.delta": "Change (negative to reduce)",
+	"stock.adjust_submit": "Adjust", "stock.hint": "Pick an item to see its lots in every warehouse (earliest expiry first) and its stock card.",
+	"doc.receipt": "Goods received", "doc.dispatch": "Dispatch", "doc.transfer": "Transfer", "doc.adjustment": "Adjustment",
+	"adjust.damaged": "damaged", "adjust.expired": "expired", "adjust.lost": "lost", "adjust.count_correction": "count correction",
+	"flash.stock_recorded": "Document recorded; stock updated.",
+	"verify.goods":         "Goods donated", "verify.where": "Where the goods went", "verify.signed": "signed for %s", "verify.not_yet": "The goods have not left yet.",
 	"action.request.attach": "attach to request", "action.allocation.paperwork": "record paperwork", "action.allocation.dispatch": "dispatch allocation",
 	"action.dispatch.relink": "new sign-off link",
 }

@@ -29,6 +29,20 @@ func (db *DB) RecordDoc(ctx context.Context, a audit.Actor, d *stock.Doc) error 
 	lines := append([]stock.Line(nil), d.Lines...)
 	return db.Write(ctx, func(tx *Tx) error {
 		d.Lines = append(d.Lines[:0], lines...)
+		// What approved allocations hold stays for them: a transfer or a
+		// write-off takes only free stock.
+		held := &stock.Doc{}
+		for _, l := range d.Lines {
+			switch {
+			case d.Kind == stock.Transfer || d.Kind == stock.Dispatch:
+				held.Lines = append(held.Lines, stock.Line{LotID: l.LotID, Quantity: l.Quantity})
+			case d.Kind == stock.Adjustment && l.Delta < 0:
+				held.Lines = append(held.Lines, stock.Line{LotID: l.LotID, Quantity: -l.Delta})
+			}
+		}
+		if err := tx.checkUnreserved(ctx, held); err != nil {
+			return err
+		}
 		return tx.recordDoc(ctx, a, d)
 	})
 }

@@ -109,6 +109,8 @@ func goodsWrites(g goodsIDs) map[string]string {
 		"POST /goods/allocations/{id}/paperwork": "kind=request_letter&ref=x",
 		"POST /goods/allocations/{id}/dispatch":  "mode=point_to_point",
 		"POST /goods/dispatches/{id}/note.pdf":   "",
+		"POST /goods/stock": url.Values{"kind": {"adjustment"}, "item": {"MASK-N95"}, "lot": {id(g.lot)}, "reason": {"count_correction"},
+			"quantity": {"1"}}.Encode(),
 	}
 }
 
@@ -155,5 +157,59 @@ func TestGoodsExports(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The stock page shows an item's lots and stock card; the warehouse moves
+// stock only by documents: a transfer, an adjustment with a reason. Stock
+// an allocation holds cannot be moved away from it.
+func TestStockPage(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 5, web.Config{})
+	g := newGoodsIDs(t, db, s.city.ID) // holds 10 N95 of g.lot for a request
+	wh := s.as(auth.Warehouse)
+	r := wh.get("/goods/stock?item=MASK-N95")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `id="lots"`) || !strings.Contains(r.Body, `id="card"`) {
+		t.Fatalf("stock page: %v", r)
+	}
+	ctx := context.Background()
+	lots, err := db.Lots(ctx, mustItem(t, db, "MASK-N95"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lot int64
+	var have int64
+	for _, l := range lots {
+		if l.ID == g.lot {
+			lot, have = l.ID, l.Quantity
+		}
+	}
+	whs, _ := db.Warehouses(ctx)
+	var other int64
+	for _, w := range whs {
+		if w.ID != g.warehouse {
+			other = w.ID
+		}
+	}
+	post := func(v url.Values) *reply { return wh.postForm("/goods/stock", v) }
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	if r := post(url.Values{"kind": {"transfer"}, "item": {"MASK-N95"}, "lot": {id(lot)}, "to": {id(other)}, "quantity": {id(have)}}); r.Status != http.StatusConflict {
+		t.Errorf("moved stock an allocation holds: %v", r)
+	}
+	if r := post(url.Values{"kind": {"transfer"}, "item": {"MASK-N95"}, "lot": {id(lot)}, "to": {id(other)}, "quantity": {"5"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("transfer: %v", r)
+	}
+	if r := post(url.Values{"kind": {"adjustment"}, "item": {"MASK-N95"}, "lot": {id(lot)}, "reason": {"damaged"}, "quantity": {"-2"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("adjustment: %v", r)
+	}
+	if r := post(url.Values{"kind": {"adjustment"}, "item": {"MASK-N95"}, "lot": {id(lot)}, "reason": {"whim"}, "quantity": {"-2"}}); r.Status != http.StatusBadRequest {
+		t.Errorf("adjustment without a reason: %v", r)
+	}
+	r = wh.get("/goods/stock?item=MASK-N95&warehouse=" + id(g.warehouse))
+	if !strings.Contains(r.Body, "调拨单") || !strings.Contains(r.Body, "调整单") {
+		t.Errorf("stock card lacks the documents")
+	}
+	if r := s.as(auth.Supervisor).postForm("/goods/stock", url.Values{"kind": {"transfer"}}); r.Status != http.StatusForbidden {
+		t.Errorf("supervisor moves stock: %v", r)
 	}
 }

@@ -64,6 +64,8 @@ func (s *Server) Routes() []route {
 		{"GET /goods/list.xlsx", auth.ViewGoods, s.goodsListXLSX},
 		{"GET /api/v1/items", auth.ViewGoods, s.apiItems},
 		{"GET /goods/pick", auth.ViewGoods, s.itemPick},
+		{"GET /goods/stock", auth.ViewGoods, s.stockPage},
+		{"POST /goods/stock", auth.DispatchGoods, s.stockDoc},
 		{"GET /goods/list.pdf", auth.ViewGoods, s.goodsListPDF},
 		{"GET /goods/intake", auth.ViewGoods, s.intakeList},
 		{"GET /goods/intake.xlsx", auth.ViewGoods, s.intakeXLSX},

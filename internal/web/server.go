@@ -133,6 +133,7 @@ func (s *Server) parseTemplates() error {
 			return strconv.FormatInt(n, 10)
 		},
 		"itemOf": func(m map[int64]goods.Item, id int64) *goods.Item { it := m[id]; return &it },
+		"neg64":  func(n int64) int64 { return -n },
 		"yuanOf": func(f int64) string { return money.Fen(f).Yuan() },
 		"pick":   func(n int, v string) map[string]any { return map[string]any{"N": n, "V": v} },
 	}
