@@ -39,18 +39,24 @@ const (
 	ViewAudit       Action = "audit.view"
 	ManageUsers     Action = "users.manage"
 	ManageBranches  Action = "branches.manage"
-	ViewAdmin       Action = "admin.view"     // read the user and branch lists
-	ViewGoods       Action = "goods.view"     // the catalogue, stock and the daily goods list
-	RecordInKind    Action = "goods.intake"   // in-kind intake, its sign-off, pre-arrivals
-	RequestGoods    Action = "goods.request"  // allocation requests on behalf of requesting units
-	ProposeGoods    Action = "goods.propose"  // the task force: proposals, recipients, paperwork owed
-	ApproveGoods    Action = "goods.approve"  // decide at an approval step (the step names the roles)
-	DispatchGoods   Action = "goods.dispatch" // dispatch notes and settling intake into stock
-	ViewFunds       Action = "funds.view"     // fund balances, expenditures, where money went
+	ViewAdmin       Action = "admin.view"      // read the user and branch lists
+	ViewGoods       Action = "goods.view"      // the catalogue, stock and the daily goods list
+	RecordInKind    Action = "goods.intake"    // in-kind intake, its sign-off, pre-arrivals
+	RequestGoods    Action = "goods.request"   // allocation requests on behalf of requesting units
+	ProposeGoods    Action = "goods.propose"   // the task force: proposals, recipients, paperwork owed
+	ApproveGoods    Action = "goods.approve"   // decide at an approval step (the step names the roles)
+	DispatchGoods   Action = "goods.dispatch"  // dispatch notes and settling intake into stock
+	ManageCatalogue Action = "goods.catalogue" // add items, retire them
+	ViewFunds       Action = "funds.view"      // fund balances, expenditures, where money went
 	RequestSpend    Action = "expenditure.request"
 	ApproveSpend    Action = "expenditure.approve"
 	PaySpend        Action = "expenditure.pay"
 	ManageLedger    Action = "ledger.manage" // releases of restrictions, period close
+	// Donation receipts: the stock, issue, void and reissue; the register.
+	IssueReceipts Action = "receipts.issue"
+	ViewReceipts  Action = "receipts.view"
+	// ManageWebhooks: the group robots and their failed deliveries.
+	ManageWebhooks Action = "webhooks.manage"
 )
 
 var allStaff = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
@@ -72,11 +78,15 @@ var permissions = map[Action][]Role{
 	ProposeGoods:    {Admin, Clerk},
 	ApproveGoods:    {Admin, Clerk, Approver},
 	DispatchGoods:   {Admin, Warehouse},
+	ManageCatalogue: {Admin},
 	ViewFunds:       {Admin, Clerk, Approver, Finance, Supervisor},
 	RequestSpend:    {Admin, Clerk, Finance},
 	ApproveSpend:    {Admin, Approver, Finance},
 	PaySpend:        {Admin, Finance},
 	ManageLedger:    {Admin, Finance},
+	IssueReceipts:   {Admin, Finance},
+	ViewReceipts:    {Admin, Finance, Supervisor, Clerk},
+	ManageWebhooks:  {Admin},
 }
 
 // User is a staff account.

@@ -122,3 +122,64 @@ func (db *DB) CreateWarehouse(ctx context.Context, a audit.Actor, w *stock.Wareh
 		return tx.audit(ctx, a, "warehouse.create", "warehouse", id, nil, w)
 	})
 }
+
+// Categories lists the catalogue's categories.
+func (db *DB) Categories(ctx context.Context) ([]goods.Category, error) {
+	rows, err := db.query(ctx, "SELECT id, code, name, name_en FROM goods_categories ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	defer rows.Close()
+	var out []goods.Category
+	for rows.Next() {
+		var c goods.Category
+		if err := rows.Scan(&c.ID, &c.Code, &c.Name, &c.NameEn); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CatalogueSearch finds items for the catalogue page, the retired ones too
+// when all is set.
+func (db *DB) CatalogueSearch(ctx context.Context, q string, all bool, limit int) ([]goods.Item, error) {
+	like := "%" + escapeLike(strings.TrimSpace(q)) + "%"
+	rows, err := db.query(ctx, itemSelect+` WHERE (active OR ?) AND (code LIKE ? OR name LIKE ? OR name_en LIKE ? OR spec LIKE ?)
+		ORDER BY name, spec LIMIT ?`, all, like, like, like, like, max(1, min(limit, 500)))
+	if err != nil {
+		return nil, fmt.Errorf("catalogue: %w", err)
+	}
+	defer rows.Close()
+	var out []goods.Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *it)
+	}
+	return out, rows.Err()
+}
+
+// UpdateItem changes what may change about an item once it exists: its
+// English name, whether it needs the medical-grade check, and whether it
+// is offered at all. Its code, name, specification and units stay as
+// they were, since every document already written reads by them; a
+// different product is a new item.
+func (db *DB) UpdateItem(ctx context.Context, a audit.Actor, id int64, nameEn string, medical, active bool) error {
+	nameEn = strings.TrimSpace(nameEn)
+	if len([]rune(nameEn)) > 100 {
+		return boai.Errorf(boai.EINVALID, "英文名称过长 / English name too long")
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		before, err := scanItem(tx.queryRow(ctx, itemSelect+" WHERE id = ?", id))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE goods_items SET name_en = ?, medical_grade = ?, active = ? WHERE id = ?", nameEn, medical, active, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, "item.update", "goods_item", id, before, map[string]any{"name_en": nameEn, "medical_grade": medical, "active": active})
+	})
+}

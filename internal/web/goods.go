@@ -3,6 +3,9 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -22,22 +25,81 @@ func (s *Server) cutoff() time.Duration {
 }
 
 type goodsData struct {
-	Query string
-	Items []goods.Item
+	Query      string
+	All        bool // retired items shown too
+	Items      []goods.Item
+	Categories []goods.Category
+	Values     url.Values // the new-item form
 }
 
 // goodsPage is the catalogue with its type-to-search box: items are
 // found by code, name or specification, never picked from a long list.
 func (s *Server) goodsPage(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query().Get("q")
-	items, err := s.db.SearchItems(r.Context(), q, 50)
+	p, err := s.buildGoods(r, url.Values{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.page(r, "goods.title")
-	p.Data = goodsData{Query: q, Items: items}
 	s.render(w, r, "goods", p)
+}
+
+func (s *Server) buildGoods(r *http.Request, v url.Values) (*page, error) {
+	q := r.URL.Query().Get("q")
+	all := r.URL.Query().Get("all") != ""
+	items, err := s.db.CatalogueSearch(r.Context(), q, all, 50)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := s.db.Categories(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	p := s.page(r, "goods.title")
+	p.Data = goodsData{Query: q, All: all, Items: items, Categories: cats, Values: v}
+	return p, nil
+}
+
+// itemCreate adds an item to the catalogue (admins).
+func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, boai.Errorf(boai.EINVALID, "表单无法读取 / unreadable form"))
+		return
+	}
+	v := r.PostForm
+	cat, _ := strconv.ParseInt(v.Get("category"), 10, 64)
+	size, _ := strconv.ParseInt(strings.TrimSpace(v.Get("pack_size")), 10, 64)
+	it := &goods.Item{CategoryID: cat, Code: v.Get("code"), Name: v.Get("name"), NameEn: strings.TrimSpace(v.Get("name_en")), Spec: v.Get("spec"),
+		Unit: v.Get("unit"), PackUnit: v.Get("pack_unit"), PackSize: size, MedicalGrade: v.Get("medical") != ""}
+	if err := s.db.CreateItem(r.Context(), actor(r), it); err != nil {
+		p, perr := s.buildGoods(r, v)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		s.formError(w, r, "goods", p, err)
+		return
+	}
+	http.Redirect(w, r, "/goods?flash=item_saved&q="+url.QueryEscape(it.Code), http.StatusSeeOther)
+}
+
+// itemUpdate changes an item's English name, medical-grade flag or
+// whether it is offered (admins).
+func (s *Server) itemUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.db.UpdateItem(r.Context(), actor(r), id, r.PostFormValue("name_en"), r.PostFormValue("medical") != "", r.PostFormValue("active") != ""); err != nil {
+		p, perr := s.buildGoods(r, url.Values{})
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		s.formError(w, r, "goods", p, err)
+		return
+	}
+	http.Redirect(w, r, "/goods?all=1&flash=item_saved", http.StatusSeeOther)
 }
 
 type apiItem struct {

@@ -109,6 +109,8 @@ func goodsWrites(g goodsIDs) map[string]string {
 		"POST /goods/allocations/{id}/paperwork": "kind=request_letter&ref=x",
 		"POST /goods/allocations/{id}/dispatch":  "mode=point_to_point",
 		"POST /goods/dispatches/{id}/note.pdf":   "",
+		"POST /goods/items":                      url.Values{"category": {"1"}, "code": {"SUP-ITEM"}, "name": {"越权物资"}, "unit": {"只"}}.Encode(),
+		"POST /goods/items/{id}":                 "name_en=x&active=1",
 		"POST /goods/stock": url.Values{"kind": {"adjustment"}, "item": {"MASK-N95"}, "lot": {id(g.lot)}, "reason": {"count_correction"},
 			"quantity": {"1"}}.Encode(),
 	}
@@ -211,5 +213,34 @@ func TestStockPage(t *testing.T) {
 	}
 	if r := s.as(auth.Supervisor).postForm("/goods/stock", url.Values{"kind": {"transfer"}}); r.Status != http.StatusForbidden {
 		t.Errorf("supervisor moves stock: %v", r)
+	}
+}
+
+// Admins add items and retire them; nobody else may; a second N95 of the
+// same name and specification is refused.
+func TestCatalogueAdmin(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 0, web.Config{})
+	admin := s.as(auth.Admin)
+	form := url.Values{"category": {"1"}, "code": {"MASK-N95-3M"}, "name": {"N95 医用防护口罩"}, "spec": {"3M 1860"}, "unit": {"只"},
+		"pack_unit": {"箱"}, "pack_size": {"20"}, "medical": {"1"}}
+	if r := admin.postForm("/goods/items", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("add item: %v", r)
+	}
+	if r := admin.postForm("/goods/items", form); r.Status != http.StatusConflict {
+		t.Errorf("the same item twice: %v", r)
+	}
+	it, err := db.ItemByCode(context.Background(), "MASK-N95-3M")
+	if err != nil || !it.MedicalGrade || it.PackSize != 20 {
+		t.Fatalf("item %+v %v", it, err)
+	}
+	if r := admin.postForm("/goods/items/"+strconv.FormatInt(it.ID, 10), url.Values{"name_en": {"N95 (3M 1860)"}, "medical": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("retire: %v", r)
+	}
+	if r := admin.get("/api/v1/items?q=1860"); strings.Contains(r.Body, "MASK-N95-3M") {
+		t.Errorf("a retired item is still offered in the picker")
+	}
+	if r := s.as(auth.Clerk).postForm("/goods/items", form); r.Status != http.StatusForbidden {
+		t.Errorf("clerk adds items: %v", r)
 	}
 }

@@ -64,6 +64,8 @@ func (s *Server) Routes() []route {
 		{"GET /goods/list.xlsx", auth.ViewGoods, s.goodsListXLSX},
 		{"GET /api/v1/items", auth.ViewGoods, s.apiItems},
 		{"GET /goods/pick", auth.ViewGoods, s.itemPick},
+		{"POST /goods/items", auth.ManageCatalogue, s.itemCreate},
+		{"POST /goods/items/{id}", auth.ManageCatalogue, s.itemUpdate},
 		{"GET /goods/stock", auth.ViewGoods, s.stockPage},
 		{"POST /goods/stock", auth.DispatchGoods, s.stockDoc},
 		{"GET /goods/list.pdf", auth.ViewGoods, s.goodsListPDF},
