@@ -37,6 +37,10 @@ Usage:
   boai import donations FILE [--branch CODE] [--designation D] [--commit]
   boai backup FILE
   boai bench intake [--clients 64] [--duration 10s] [--db postgres://…]
+  boai verify bundle FILE|URL --key VKEY [--salt S --name N]
+  boai verify checkpoint FILE|URL --key VKEY
+  boai verify consistency OLD NEW --key VKEY (--dir DIR | --url URL)
+  boai verify log --key VKEY (--dir DIR | --url URL)
 
 Run "boai COMMAND -h" for a command's flags.
 `
@@ -68,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return backup(ctx, cfg, rest, stdout)
 	case "bench":
 		return benchCmd(ctx, cfg, rest, stdout)
+	case "verify":
+		return verifyCmd(ctx, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
