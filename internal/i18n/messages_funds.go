@@ -11,7 +11,7 @@ func init() {
 }
 
 var fundsZh = map[string]string{
-	"nav.funds": "资金", "nav.receipts_short": "捐赠票据",
+	"nav.funds": "资金", "nav.await_goods": "%d 个调拨方案待您审批", "nav.await_funds": "%d 笔支出待您审批", "nav.receipts_short": "捐赠票据",
 	"funds.title": "基金与资金使用", "funds.total": "合计", "funds.fund": "基金", "funds.received": "接收", "funds.spent": "支出",
 	"funds.moved": "转出", "funds.balance": "余额", "funds.rate": "资金使用率", "funds.rate_detail": "支出 %s ÷ 接收 %s",
 	"funds.restricted": "限定性", "funds.hint": "资金使用率 = 支出 ÷ 接收。定向（限定性）基金只能用于捐赠人指定的用途，余额永不为负。",
@@ -45,7 +45,7 @@ var fundsZh = map[string]string{
 }
 
 var fundsEn = map[string]string{
-	"nav.funds": "Funds", "nav.receipts_short": "Receipts",
+	"nav.funds": "Funds", "nav.await_goods": "%d allocations await your decision", "nav.await_funds": "%d expenditures await your approval", "nav.receipts_short": "Receipts",
 	"funds.title": "Funds and their use", "funds.total": "Total", "funds.fund": "Fund", "funds.received": "Received", "funds.spent": "Spent",
 	"funds.moved": "Moved out", "funds.balance": "Balance", "funds.rate": "Utilisation rate", "funds.rate_detail": "spent %s ÷ received %s",
 	"funds.restricted": "restricted", "funds.hint": "Utilisation rate = spent ÷ received. A designated (restricted) fund is spent only on what the donors named, and never goes below zero.",

@@ -768,3 +768,22 @@ func (db *DB) DispatchSecretMatches(ctx context.Context, id int64, secret string
 	err := db.queryRow(ctx, "SELECT COUNT(*) FROM dispatches WHERE id = ? AND token_hash = ? AND signed_at IS NULL", id, auth.HashSecret(secret)).Scan(&n)
 	return err == nil && n == 1
 }
+
+// PendingSteps counts the allocations waiting at each approval step: the
+// in-app notice of what awaits an approver.
+func (db *DB) PendingSteps(ctx context.Context) (map[int]int, error) {
+	rows, err := db.query(ctx, "SELECT step, COUNT(*) FROM allocations WHERE status = 'pending' GROUP BY step")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var step, n int
+		if err := rows.Scan(&step, &n); err != nil {
+			return nil, err
+		}
+		out[step] = n
+	}
+	return out, rows.Err()
+}

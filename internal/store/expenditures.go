@@ -434,3 +434,12 @@ func (db *DB) UnbalancedTxns(ctx context.Context) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// PendingExpenditures counts expenditures awaiting approval that user did
+// not request and has not approved yet.
+func (db *DB) PendingExpenditures(ctx context.Context, user string) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM expenditures WHERE status = 'pending' AND requested_by <> ?
+		AND ',' || approvers || ',' NOT LIKE ?`, user, "%,"+escapeLike(user)+",%").Scan(&n)
+	return n, err
+}

@@ -244,3 +244,17 @@ func TestCatalogueAdmin(t *testing.T) {
 		t.Errorf("clerk adds items: %v", r)
 	}
 }
+
+// What awaits a decision shows in the menu of those who decide it.
+func TestMenuShowsWhatAwaits(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 0, web.Config{})
+	newGoodsIDs(t, db, s.city.ID) // one allocation at the task-force step
+	badge := func(body string) bool { return strings.Contains(body, `class="badge warn" href="/goods/allocations"`) }
+	if r := s.as(auth.Clerk).get("/dashboard"); !badge(r.Body) {
+		t.Errorf("the task force sees nothing waiting")
+	}
+	if r := s.as(auth.Approver).get("/dashboard"); badge(r.Body) {
+		t.Errorf("leadership is shown an allocation still at the task force")
+	}
+}

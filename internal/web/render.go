@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"boai/internal/allocation"
+	"boai/internal/auth"
 	"boai/internal/i18n"
 )
 
@@ -22,6 +24,7 @@ func (s *Server) page(r *http.Request, titleKey string) *page {
 		p.Society = s.cfg.SocietyEn
 	}
 	p.Title = i18n.T(lang, titleKey)
+	s.awaiting(r, p)
 	p.Flash = r.URL.Query().Get("flash")
 	if p.Flash != "" {
 		p.Flash = i18n.T(lang, "flash."+p.Flash)
@@ -108,5 +111,27 @@ func pageURL(path string, q url.Values) func(int) string {
 		}
 		v.Set("page", strconv.Itoa(n))
 		return path + "?" + v.Encode()
+	}
+}
+
+// awaiting fills in what waits for the user's decision. A failure here
+// only leaves the menu without its counts.
+func (s *Server) awaiting(r *http.Request, p *page) {
+	u := p.User
+	if u == nil {
+		return
+	}
+	if u.Can(auth.ApproveGoods) {
+		if pending, err := s.db.PendingSteps(r.Context()); err == nil {
+			steps, roles := s.approvalSteps()
+			for step, n := range pending {
+				if step < len(steps) && allocation.CanDecide(roles, steps[step], string(u.Role)) {
+					p.AwaitGoods += n
+				}
+			}
+		}
+	}
+	if u.Can(auth.ApproveSpend) {
+		p.AwaitFunds, _ = s.db.PendingExpenditures(r.Context(), u.Username)
 	}
 }

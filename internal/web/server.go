@@ -178,6 +178,9 @@ type page struct {
 	Error   string
 	Data    any
 	BaseURL string
+	// What awaits this user's decision, shown in the menu: allocations at
+	// a step their role decides, expenditures to approve.
+	AwaitGoods, AwaitFunds int
 }
 
 // T translates key into the page's language.
