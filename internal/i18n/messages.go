@@ -66,6 +66,17 @@ var zh = map[string]string{
 	"branches.title": "机构", "branches.code": "机构代码", "branches.name": "名称", "branches.name_en": "英文名称",
 	"branches.parent": "上级机构", "branches.add": "添加机构",
 
+	"nav.webhooks": "群机器人", "webhooks.title": "群机器人与推送失败",
+	"webhooks.lead":  "新的调拨申请等待审批时，系统通过企业微信或钉钉群机器人通知审批人。推送失败会自动重试，多次失败后列在下方。",
+	"webhooks.label": "名称", "webhooks.kind": "类型", "webhooks.url": "Webhook 地址", "webhooks.masked": "地址中含机器人密钥，仅显示开头",
+	"webhooks.kind_wecom": "企业微信", "webhooks.kind_dingtalk": "钉钉", "webhooks.on": "启用中", "webhooks.off": "已停用",
+	"webhooks.activate": "启用", "webhooks.deactivate": "停用", "webhooks.none": "尚未添加群机器人",
+	"webhooks.add": "添加群机器人", "webhooks.label_placeholder": "如：物资专班群",
+	"webhooks.url_hint": "在群设置中添加自定义机器人后复制其 Webhook 地址，须以 https:// 开头。地址含密钥，保存后不再完整显示。",
+	"webhooks.failed":   "推送失败", "webhooks.failed_hint": "以下消息未能送达群机器人。请先排查原因（如密钥失效、机器人被移出群），再点“重试”重新推送。",
+	"webhooks.robot": "群机器人", "webhooks.attempts": "尝试次数", "webhooks.last_error": "最近一次错误", "webhooks.retry": "重试",
+	"webhooks.no_failed": "没有推送失败的消息", "flash.retry_queued": "已重新排队推送。",
+
 	"list.empty": "暂无记录",
 
 	"col.cert_no": "证书编号", "col.received_at": "到账时间", "col.donor": "捐赠人", "col.donor_kind": "捐赠人类型",
@@ -201,6 +212,17 @@ var en = map[string]string{
 
 	"branches.title": "Branches", "branches.code": "Code", "branches.name": "Name", "branches.name_en": "English name",
 	"branches.parent": "Parent", "branches.add": "Add branch",
+
+	"nav.webhooks": "Group robots", "webhooks.title": "Group robots and failed messages",
+	"webhooks.lead":  "When a new allocation request awaits approval, approvers are told through WeCom or DingTalk group robots. Failed messages are retried automatically; those that keep failing are listed below.",
+	"webhooks.label": "Name", "webhooks.kind": "Kind", "webhooks.url": "Webhook URL", "webhooks.masked": "The URL holds the robot's key: only its start is shown",
+	"webhooks.kind_wecom": "WeCom", "webhooks.kind_dingtalk": "DingTalk", "webhooks.on": "active", "webhooks.off": "off",
+	"webhooks.activate": "Switch on", "webhooks.deactivate": "Switch off", "webhooks.none": "No group robots yet",
+	"webhooks.add": "Add group robot", "webhooks.label_placeholder": "e.g. goods task force group",
+	"webhooks.url_hint": "Add a custom robot in the group's settings and copy its webhook URL; it must start with https://. The URL holds a key and is never shown in full once saved.",
+	"webhooks.failed":   "Failed messages", "webhooks.failed_hint": "These messages never reached their robot. Find out why first (an expired key, a robot removed from its group), then retry.",
+	"webhooks.robot": "Robot", "webhooks.attempts": "Attempts", "webhooks.last_error": "Last error", "webhooks.retry": "Retry",
+	"webhooks.no_failed": "No failed messages", "flash.retry_queued": "Queued to be sent again.",
 
 	"list.empty": "Nothing here yet",
 

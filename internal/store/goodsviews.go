@@ -172,3 +172,19 @@ func (db *DB) InKindDestinations(ctx context.Context, donationID int64) ([]Desti
 	}
 	return out, rows.Err()
 }
+
+// RecordByImportRefPrefix finds the in-kind donation (or, with requests,
+// the allocation request) kept under an import reference starting with
+// prefix: how a repeated API request finds what its key made before.
+func (db *DB) RecordByImportRefPrefix(ctx context.Context, requests bool, prefix string) (id int64, ref string, err error) {
+	table := "inkind_donations"
+	if requests {
+		table = "alloc_requests"
+	}
+	err = db.queryRow(ctx, "SELECT id, import_ref FROM "+table+" WHERE import_ref >= ? AND import_ref < ? ORDER BY id LIMIT 1",
+		prefix, prefix+"\xff").Scan(&id, &ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return id, ref, err
+}

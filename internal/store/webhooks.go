@@ -2,10 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"boai"
 	"boai/internal/audit"
@@ -30,6 +34,11 @@ func (db *DB) CreateWebhook(ctx context.Context, a audit.Actor, w *Webhook) erro
 		return boai.Errorf(boai.EINVALID, "机器人类型须为企业微信或钉钉 / robot kind: wecom or dingtalk")
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 		return boai.Errorf(boai.EINVALID, "请填写机器人的 Webhook 地址 / the robot's webhook URL is required")
+	case u.Scheme == "http" && !loopback(u.Hostname()):
+		// The URL carries the robot's key: never in clear text on the wire.
+		return boai.Errorf(boai.EINVALID, "Webhook 地址须以 https:// 开头 / the webhook URL must start with https://")
+	case utf8.RuneCountInString(w.Label) > 100:
+		return boai.Errorf(boai.EINVALID, "名称最多 100 字 / the label may be 100 characters at most")
 	}
 	w.Active = true
 	return db.Write(ctx, func(tx *Tx) error {
@@ -40,6 +49,60 @@ func (db *DB) CreateWebhook(ctx context.Context, a audit.Actor, w *Webhook) erro
 		w.ID = id
 		// The URL carries the robot's key: the trail keeps its host only.
 		return tx.audit(ctx, a, "webhook.create", "webhook", id, nil, map[string]string{"kind": w.Kind, "host": u.Host, "label": w.Label})
+	})
+}
+
+// loopback reports whether host is this machine: the one place a robot
+// may be reached over plain http (a local relay, a test receiver).
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Webhooks lists the group robots, active or not, in the order added.
+func (db *DB) Webhooks(ctx context.Context) ([]Webhook, error) {
+	rows, err := db.query(ctx, "SELECT id, kind, url, label, active FROM webhooks ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: %w", err)
+	}
+	defer rows.Close()
+	var out []Webhook
+	for rows.Next() {
+		var w Webhook
+		if err := rows.Scan(&w.ID, &w.Kind, &w.URL, &w.Label, &w.Active); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// SetWebhookActive switches a robot on or off. An inactive robot is sent
+// nothing: no new messages are queued for it, and what is queued waits
+// until it is switched on again.
+func (db *DB) SetWebhookActive(ctx context.Context, a audit.Actor, id int64, active bool) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		var was bool
+		err := tx.queryRow(ctx, "SELECT active FROM webhooks WHERE id = ?", id).Scan(&was)
+		if errors.Is(err, sql.ErrNoRows) {
+			return boai.Errorf(boai.ENOTFOUND, "群机器人不存在 / robot not found")
+		} else if err != nil {
+			return err
+		}
+		if was == active {
+			return nil
+		}
+		if _, err := tx.exec(ctx, "UPDATE webhooks SET active = ? WHERE id = ?", active, id); err != nil {
+			return fmt.Errorf("set webhook active: %w", err)
+		}
+		action := "webhook.deactivate"
+		if active {
+			action = "webhook.activate"
+		}
+		return tx.audit(ctx, a, action, "webhook", id, map[string]bool{"active": was}, map[string]bool{"active": active})
 	})
 }
 
@@ -84,10 +147,11 @@ func (db *DB) Notify(ctx context.Context, m notify.Message) error {
 	return db.Write(ctx, func(tx *Tx) error { return tx.notifyTx(ctx, m) })
 }
 
-// DueDeliveries returns pending deliveries whose time has come.
+// DueDeliveries returns pending deliveries to active robots whose time
+// has come.
 func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]notify.Delivery, error) {
 	rows, err := db.query(ctx, `SELECT d.id, w.kind, w.url, d.body, d.attempts FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at LIMIT ?`, micros(now), limit)
+		WHERE d.status = 'pending' AND d.next_at <= ? AND w.active ORDER BY d.next_at LIMIT ?`, micros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due deliveries: %w", err)
 	}
@@ -125,7 +189,9 @@ func (db *DB) MarkDelivery(ctx context.Context, id int64, sent bool, errMsg stri
 // FailedDelivery is a message a robot never took, for the admin.
 type FailedDelivery struct {
 	ID        int64
-	Webhook   string
+	Webhook   string // "label (kind)"
+	Label     string // the robot's
+	Kind      string
 	Attempts  int
 	LastError string
 	CreatedAt time.Time
@@ -134,7 +200,7 @@ type FailedDelivery struct {
 // FailedDeliveries lists deliveries given up on, and pending ones that
 // have failed at least once, newest first.
 func (db *DB) FailedDeliveries(ctx context.Context) ([]FailedDelivery, error) {
-	rows, err := db.query(ctx, `SELECT d.id, w.label || ' (' || w.kind || ')', d.attempts, d.last_error, d.created_at
+	rows, err := db.query(ctx, `SELECT d.id, w.label, w.kind, w.url, d.attempts, d.last_error, d.created_at
 		FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 		WHERE d.status = 'failed' OR (d.status = 'pending' AND d.attempts > 0) ORDER BY d.id DESC LIMIT 200`)
 	if err != nil {
@@ -145,11 +211,49 @@ func (db *DB) FailedDeliveries(ctx context.Context) ([]FailedDelivery, error) {
 	for rows.Next() {
 		var f FailedDelivery
 		var at int64
-		if err := rows.Scan(&f.ID, &f.Webhook, &f.Attempts, &f.LastError, &at); err != nil {
+		var hook string
+		if err := rows.Scan(&f.ID, &f.Label, &f.Kind, &hook, &f.Attempts, &f.LastError, &at); err != nil {
 			return nil, err
 		}
+		f.Webhook, f.LastError = f.Label+" ("+f.Kind+")", redactKey(f.LastError, hook)
 		f.CreatedAt = fromMicros(at)
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// RetryDelivery puts a delivery the admin has looked into back in the
+// queue, due now, with a fresh round of attempts. A delivery already sent
+// is not sent again.
+func (db *DB) RetryDelivery(ctx context.Context, a audit.Actor, id int64) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		var status, lastErr, hook string
+		var attempts int
+		err := tx.queryRow(ctx, `SELECT d.status, d.attempts, d.last_error, w.url FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+			WHERE d.id = ?`, id).Scan(&status, &attempts, &lastErr, &hook)
+		if errors.Is(err, sql.ErrNoRows) {
+			return boai.Errorf(boai.ENOTFOUND, "推送记录不存在 / delivery not found")
+		} else if err != nil {
+			return err
+		}
+		if status == "sent" {
+			return boai.Errorf(boai.ECONFLICT, "该消息已送达，无需重试 / this message was delivered; nothing to retry")
+		}
+		if _, err := tx.exec(ctx, "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_at = ? WHERE id = ?",
+			micros(db.Now()), id); err != nil {
+			return fmt.Errorf("retry delivery: %w", err)
+		}
+		return tx.audit(ctx, a, "webhook_delivery.retry", "webhook_delivery", id,
+			map[string]any{"status": status, "attempts": attempts, "last_error": redactKey(lastErr, hook)}, map[string]any{"status": "pending", "attempts": 0})
+	})
+}
+
+// redactKey takes the robot's URL out of an error message (Go's HTTP
+// errors quote the URL, key and all), leaving its scheme, host and path.
+func redactKey(msg, hook string) string {
+	u, err := url.Parse(hook)
+	if err != nil || u.RawQuery == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, hook, u.Scheme+"://"+u.Host+u.EscapedPath()+"?…")
 }
