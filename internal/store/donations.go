@@ -355,6 +355,13 @@ func (db *DB) ReverseDonation(ctx context.Context, a audit.Actor, id int64, reas
 		case orig.ReversedBy != 0:
 			return boai.Errorf(boai.ECONFLICT, "该捐赠已冲正 / this donation is already reversed")
 		}
+		// Once receipted, amount, donor and type are locked: the receipt
+		// is voided first.
+		if locked, err := tx.ReceiptLocked(ctx, id); err != nil {
+			return err
+		} else if locked {
+			return boai.Errorf(boai.ECONFLICT, "该捐赠已开具捐赠票据，须先作废票据才能冲正 / this donation has a receipt: void the receipt before reversing it")
+		}
 		rev = &donation.Donation{
 			CertNo: orig.CertNo + "-R", Kind: donation.KindReversal, ReversesID: orig.ID, BranchID: orig.BranchID,
 			// Dated as the donation it cancels, so that day's totals (and

@@ -181,8 +181,8 @@ func (db *DB) RecordByImportRefPrefix(ctx context.Context, requests bool, prefix
 	if requests {
 		table = "alloc_requests"
 	}
-	err = db.queryRow(ctx, "SELECT id, import_ref FROM "+table+" WHERE import_ref >= ? AND import_ref < ? ORDER BY id LIMIT 1",
-		prefix, prefix+"\xff").Scan(&id, &ref)
+	err = db.queryRow(ctx, "SELECT id, import_ref FROM "+table+" WHERE import_ref LIKE ? ORDER BY id LIMIT 1",
+		escapeLike(prefix)+"%").Scan(&id, &ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", nil
 	}

@@ -258,3 +258,26 @@ func TestMenuShowsWhatAwaits(t *testing.T) {
 		t.Errorf("leadership is shown an allocation still at the task force")
 	}
 }
+
+// An in-kind certificate's public page names a private donor only masked,
+// never their phone, and names institutions in full.
+func TestInKindVerifyKeepsDonorsPrivate(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 0, web.Config{})
+	ctx := context.Background()
+	n95 := mustItem(t, db, "MASK-N95")
+	d := &inkind.Donation{BranchID: s.city.ID, Donor: donation.Donor{Kind: donation.Person, Name: "欧阳明远", Phone: "13912345678"},
+		Lines: []inkind.Line{{ItemID: n95, MedicalGrade: true, Declared: 100, Valuation: inkind.Pending}}}
+	if err := db.CreateInKind(ctx, audit.System, d); err != nil {
+		t.Fatal(err)
+	}
+	r := s.anon().get("/verify/" + d.CertNo)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, donation.MaskPersonName("欧阳明远")) || !strings.Contains(r.Body, "N95") {
+		t.Fatalf("in-kind verify: %v", r)
+	}
+	for _, secret := range []string{"欧阳明远", "13912345678", "5678"} {
+		if strings.Contains(r.Body, secret) {
+			t.Errorf("the public page shows %q", secret)
+		}
+	}
+}

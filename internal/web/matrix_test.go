@@ -28,7 +28,10 @@ type matrixFixture struct {
 	targetUser  *auth.User // the user /admin/users/{id} routes act on
 	spareTokens []int64    // tokens /admin/tokens/{id}/revoke may revoke
 	goods       goodsIDs
+	kn95        int64 // the item /goods/items/{id} edits
+	hooks       webhookIDs
 	expenditure int64
+	receipts    receiptIDs
 }
 
 func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
@@ -44,7 +47,10 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 	}
 	f.importID = imp.ID
 	f.goods = newGoodsIDs(t, db, f.city.ID)
+	f.hooks = newWebhookIDs(t, db)
 	f.expenditure = newExpenditure(t, db)
+	f.kn95 = mustItem(t, db, "MASK-KN95")
+	f.receipts = newReceiptIDs(t, db, f.city.ID)
 	for range 2 {
 		if _, err := db.CreateToken(ctx, audit.System, f.users[auth.Clerk].ID, "spare"); err != nil {
 			t.Fatal(err)
@@ -80,6 +86,10 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 			return "en"
 		case "{file}":
 			return strconv.FormatInt(f.goods.file, 10)
+		case "{code}":
+			return f.receipts.code
+		case "{number}":
+			return f.receipts.number
 		case "{token}":
 			return "sign_not-a-real-link" // answered 404 to everyone: the link is the key
 		case "{id}":
@@ -93,8 +103,20 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 				id = f.spareTokens[0]
 			case strings.HasPrefix(p, "/admin/branches/"):
 				id = f.xihu.ID
+			case strings.HasPrefix(p, "/admin/webhooks/"):
+				id = f.hooks.webhook
+			case strings.HasPrefix(p, "/admin/deliveries/"):
+				id = f.hooks.delivery
+			case strings.HasPrefix(p, "/api/v1/inkind/"):
+				id = f.goods.intake
+			case strings.HasPrefix(p, "/api/v1/requests/"):
+				id = f.goods.request
+			case strings.HasPrefix(p, "/receipts/"):
+				id = f.receipts.receipt
 			case strings.HasPrefix(p, "/expenditures/"):
 				id = f.expenditure
+			case strings.HasPrefix(p, "/goods/items/"):
+				id = f.kn95
 			case strings.HasPrefix(p, "/goods/intake/"):
 				id = f.goods.intake
 			case strings.HasPrefix(p, "/goods/prearrivals/"):
@@ -344,6 +366,24 @@ func TestSupervisorCannotWrite(t *testing.T) {
 				ctype string
 				body  []byte
 			}{formType, []byte(v)}
+		}
+		for k, v := range receiptWrites(f.goods) {
+			valid[k] = struct {
+				ctype string
+				body  []byte
+			}{formType, []byte(v)}
+		}
+		for k, v := range webhookWrites() {
+			valid[k] = struct {
+				ctype string
+				body  []byte
+			}{formType, []byte(v)}
+		}
+		for k, v := range apiGoodsWrites(f.goods) {
+			valid[k] = struct {
+				ctype string
+				body  []byte
+			}{"application/json", []byte(v)}
 		}
 		for k, v := range goodsWrites(f.goods) {
 			valid[k] = struct {
