@@ -158,7 +158,7 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 			return err
 		}
 		if created {
-			fmt.Fprintln(stdout, "demo society created: 杭州市红十字会, 7 branches, 2,000 donations")
+			fmt.Fprintln(stdout, "demo society created: 杭州市红十字会, 7 branches, 2,000 money donations and an epidemic week of relief goods (intake, requests, approvals, dispatches)")
 		}
 		if _, err := db.UserByName(ctx, demo.Accounts[1].Username); err == nil {
 			fmt.Fprintln(stdout, "demo accounts (username / password / role):")

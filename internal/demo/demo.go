@@ -1,6 +1,7 @@
 // Package demo fills an empty database with a believable city society:
-// Hangzhou and its branches, an account for every role, and two months
-// of money donations, so every page has something to show.
+// Hangzhou and its branches, an account for every role, two months of
+// money donations and an epidemic week of relief goods, so every page has
+// something to show.
 package demo
 
 import (
@@ -13,6 +14,7 @@ import (
 	"boai/internal/audit"
 	"boai/internal/auth"
 	"boai/internal/donation"
+	"boai/internal/goods"
 	"boai/internal/money"
 	"boai/internal/org"
 	"boai/internal/stock"
@@ -53,7 +55,11 @@ var displayNames = map[string]string{
 }
 
 // Seed creates the demo society unless the database already has one, and
-// reports whether it did. Running it again keeps what is there.
+// reports whether it did. Running it again keeps what is there. n sizes
+// its history: n money donations over the 60 days before now and, for
+// any n above zero, the epidemic week of relief goods before now (see
+// goods.go). With n = 0 the society is as it stands today: accounts,
+// warehouses and today's goods, no history.
 func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error) {
 	if users, err := db.Users(ctx); err != nil || len(users) > 0 {
 		return false, err
@@ -73,22 +79,26 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error)
 		ids[b.Code] = b.ID
 		all = append(all, b.ID)
 	}
+	staff := map[string]audit.Actor{}
 	for _, acc := range Accounts {
 		u := &auth.User{Username: acc.Username, DisplayName: displayNames[acc.Username], Role: acc.Role, BranchID: ids[acc.Branch]}
 		if err := db.CreateUser(ctx, a, u, acc.Password); err != nil {
 			return false, fmt.Errorf("demo user %s: %w", acc.Username, err)
 		}
+		staff[acc.Username] = audit.Actor{UserID: u.ID, Username: u.Username, Role: string(u.Role), Via: "web"}
 	}
-	if err := Goods(ctx, db, ids); err != nil {
+	if err := Goods(ctx, db, ids, staff, now, n > 0); err != nil {
 		return false, err
 	}
 	return true, Donations(ctx, db, now, n, all, 2026)
 }
 
-// Goods creates the warehouses and a first stock of relief goods, some of
-// it designated, and a pledge due tomorrow, so the goods pages have
-// something to show.
-func Goods(ctx context.Context, db *store.DB, branch map[string]int64) error {
+// Goods creates the catalogue and the warehouses, then, when week is set,
+// the epidemic week before now (see goods.go: intake, requests, approvals,
+// dispatches, sign-offs), then today's latest arrivals, some designated,
+// most of which leave at once, so the goods pages have something to show.
+// The week goes first so every stock card runs in time order.
+func Goods(ctx context.Context, db *store.DB, branch map[string]int64, staff map[string]audit.Actor, now time.Time, week bool) error {
 	a := audit.Actor{Username: "demo", Role: "system", Via: "system"}
 	if _, err := db.SeedCatalogue(ctx, a); err != nil {
 		return err
@@ -99,22 +109,29 @@ func Goods(ctx context.Context, db *store.DB, branch map[string]int64) error {
 		{Code: "HZ-DIST", Name: "物资分发中心", Kind: stock.Distribution, BranchID: branch["HZ"]},
 		{Code: "XH-WH", Name: "西湖区红十字会仓库", Kind: stock.District, BranchID: branch["HZ-XH"]},
 	} {
-		w := w
 		if err := db.CreateWarehouse(ctx, a, &w); err != nil {
 			return fmt.Errorf("demo warehouse: %w", err)
 		}
 		whs = append(whs, &w)
 	}
+	s := &site{city: branch["HZ"], relief: whs[0], dist: whs[1], items: map[string]*goods.Item{}, staff: staff}
 	item := map[string]int64{}
-	for _, q := range []string{"MASK", "SUIT", "GOWN", "GOGGLES", "DISINF", "THERMO", "RICE", "OIL", "QUILT"} {
-		its, err := db.SearchItems(ctx, q, 10)
+	for _, it := range goods.SeedItems {
+		got, err := db.ItemByCode(ctx, it.Code)
 		if err != nil {
+			return fmt.Errorf("demo item %s: %w", it.Code, err)
+		}
+		s.items[it.Code], item[it.Code] = got, got.ID
+	}
+	if week {
+		if err := runWeek(ctx, db, s, now, 2020); err != nil {
 			return err
 		}
-		for _, it := range its {
-			item[it.Code] = it.ID
-		}
 	}
+	// Today's latest arrivals come in now.
+	clock := db.Now
+	db.Now = func() time.Time { return now }
+	defer func() { db.Now = clock }()
 	receive := func(wh *stock.Warehouse, code string, qty int64, lot stock.Lot) error {
 		lot.ItemID = item[code]
 		d := &stock.Doc{Kind: stock.Receipt, WarehouseID: wh.ID, Lines: []stock.Line{{Lot: lot, Quantity: qty}}, Note: "演示数据"}
