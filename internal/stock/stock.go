@@ -51,6 +51,24 @@ func (l *Lot) Designated() bool {
 	return l.DesignationKind != "" && l.DesignationKind != "undesignated"
 }
 
+// Serves reports whether the lot may go to recipient: general stock to
+// anyone; goods designated to an institution to that institution by its
+// full name; goods designated to a region to a recipient of that region,
+// known by the region's name in its own (淳安县 → 淳安县疫情防控指挥部).
+// Goods designated to a purpose or project name no recipient and stay for
+// the task force to decide with the donor.
+func (l *Lot) Serves(recipient string) bool {
+	switch {
+	case !l.Designated():
+		return true
+	case l.DesignationKind == "institution":
+		return l.DesignationTarget == recipient
+	case l.DesignationKind == "region":
+		return l.DesignationTarget != "" && strings.Contains(recipient, l.DesignationTarget)
+	}
+	return false
+}
+
 // Document kinds.
 const (
 	Receipt    = "receipt"    // 入库单: goods received

@@ -128,3 +128,23 @@ func TestSameDayFlowsByValue(t *testing.T) {
 		t.Errorf("share %d‰ by quantity, %d‰ by value", f.Share(), f.ShareValue())
 	}
 }
+
+func TestLotServes(t *testing.T) {
+	for _, c := range []struct {
+		kind, target, recipient string
+		want                    bool
+	}{
+		{"undesignated", "", "杭州市西溪医院", true},
+		{"institution", "杭州市西溪医院", "杭州市西溪医院", true},
+		{"institution", "杭州市西溪医院", "杭州市西溪医院分院", false},
+		{"region", "淳安县", "淳安县疫情防控指挥部", true},
+		{"region", "淳安县", "建德市疫情防控指挥部", false},
+		{"region", "", "淳安县疫情防控指挥部", false},
+		{"purpose", "新冠肺炎疫情防控", "杭州市西溪医院", false},
+	} {
+		l := Lot{DesignationKind: c.kind, DesignationTarget: c.target}
+		if got := l.Serves(c.recipient); got != c.want {
+			t.Errorf("%s:%s → %s = %v, want %v", c.kind, c.target, c.recipient, got, c.want)
+		}
+	}
+}

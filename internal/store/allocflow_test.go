@@ -237,3 +237,34 @@ func TestRequestFiles(t *testing.T) {
 		}
 	})
 }
+
+// Designated goods are never allocated elsewhere: a lot designated to one
+// hospital cannot be proposed for another, even by hand.
+func TestDesignatedLotOnlyForItsRecipient(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newStockFixture(t, db)
+		lot := f.receive(t, f.n95, 100, stock.Lot{DesignationKind: "institution", DesignationTarget: "浙江大学医学院附属第一医院"})
+		other := &allocation.Recipient{Name: "杭州市西溪医院", Class: "treatment_hospital"}
+		if err := db.CreateRecipient(ctx, actor, other); err != nil {
+			t.Fatal(err)
+		}
+		q := &allocation.AllocRequest{RecipientID: other.ID, Purpose: "病房", Address: "杭州", Contact: "王",
+			Lines: []allocation.RequestLine{{ItemID: f.n95.ID, Quantity: 50}}}
+		if err := db.CreateAllocRequest(ctx, actor, q); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SubmitAllocation(ctx, actor, q.ID, []store.AllocLine{{RequestLineID: q.Lines[0].ID, LotID: lot, Quantity: 50}}, ""); boai.ErrorCode(err) != boai.EINVALID {
+			t.Errorf("designated goods allocated to another hospital: %v", err)
+		}
+		p, err := db.ProposeAllocation(ctx, "2099-01-01", allocation.DefaultClasses)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range p.Allocations {
+			if a.LotID == lot {
+				t.Errorf("the proposal offers designated goods elsewhere: %+v", a)
+			}
+		}
+	})
+}

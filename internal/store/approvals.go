@@ -12,6 +12,7 @@ import (
 	"boai/internal/allocation"
 	"boai/internal/audit"
 	"boai/internal/notify"
+	"boai/internal/stock"
 )
 
 // AllocLine is one proposed line of an allocation: units of a lot for a
@@ -103,10 +104,14 @@ func (t *Tx) checkAllocLine(ctx context.Context, requestID int64, l *AllocLine) 
 		return boai.Errorf(boai.EINVALID, "调拨数量须在 0 到申请未满足的 %d 之间 / quantity must be between 0 and the %d still asked for", open, open)
 	}
 	var item, lotItem, have int64
-	if err := t.queryRow(ctx, "SELECT item_id FROM alloc_request_lines WHERE id = ?", l.RequestLineID).Scan(&item); err != nil {
+	var recipient string
+	if err := t.queryRow(ctx, `SELECT l.item_id, c.name FROM alloc_request_lines l JOIN alloc_requests r ON r.id = l.request_id
+		JOIN recipients c ON c.id = r.recipient_id WHERE l.id = ?`, l.RequestLineID).Scan(&item, &recipient); err != nil {
 		return err
 	}
-	err = t.queryRow(ctx, "SELECT item_id, quantity FROM stock_lots WHERE id = ?", l.LotID).Scan(&lotItem, &have)
+	var lot stock.Lot
+	err = t.queryRow(ctx, "SELECT item_id, quantity, designation_kind, designation_target FROM stock_lots WHERE id = ?", l.LotID).Scan(
+		&lotItem, &have, &lot.DesignationKind, &lot.DesignationTarget)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return boai.Errorf(boai.EINVALID, "批次 %d 不在库存中（预到物资到货后再调拨）/ lot %d is not in stock (allocate expected goods once they arrive)", l.LotID, l.LotID)
@@ -115,6 +120,9 @@ func (t *Tx) checkAllocLine(ctx context.Context, requestID int64, l *AllocLine) 
 	case lotItem != item:
 		// N95 never stands in for KN95: a lot serves only its own item.
 		return boai.Errorf(boai.EINVALID, "批次 %d 的物资与申请不符 / lot %d holds another item than the one asked for", l.LotID, l.LotID)
+	case !lot.Serves(recipient):
+		return boai.Errorf(boai.EINVALID, "批次 %d 是定向给“%s”的物资，不能调拨给“%s” / lot %d is designated to %q, not %q",
+			l.LotID, lot.DesignationTarget, recipient, l.LotID, lot.DesignationTarget, recipient)
 	}
 	if err := t.queryRow(ctx, heldOfLot, l.LotID, l.ID).Scan(&held); err != nil {
 		return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"boai"
 	"boai/internal/allocation"
@@ -99,6 +100,19 @@ func (db *DB) ProposeAllocation(ctx context.Context, forDay string, classes []st
 			}
 			if r, ok := byName[target]; ok && kind == "institution" {
 				return r
+			}
+			if kind == "region" {
+				// The region's own recipient: the first registered unit
+				// whose name carries the region's (see stock.Lot.Serves).
+				best := int64(0)
+				for name, r := range byName {
+					if target != "" && strings.Contains(name, target) && (best == 0 || r < best) {
+						best = r
+					}
+				}
+				if best != 0 {
+					return best
+				}
 			}
 			return expectedLot<<1 + id // a designation no request can match: kept for it
 		}

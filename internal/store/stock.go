@@ -180,7 +180,7 @@ func (t *Tx) takeFromLot(ctx context.Context, d *stock.Doc, lotID, qty int64, n 
 	if lot.WarehouseID != d.WarehouseID {
 		return nil, boai.Errorf(boai.EINVALID, "第 %d 行：该批次不在本仓库 / line %d: the lot is not in this warehouse", n, n)
 	}
-	if d.Kind == stock.Dispatch && lot.Designated() && lot.DesignationTarget != d.Recipient {
+	if d.Kind == stock.Dispatch && !lot.Serves(d.Recipient) {
 		return nil, boai.Errorf(boai.EINVALID, "第 %d 行：该批次是定向给“%s”的物资，不能发往“%s” / line %d: designated goods go only to their designation",
 			n, lot.DesignationTarget, d.Recipient, n)
 	}
