@@ -90,7 +90,13 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error)
 	if err := Goods(ctx, db, ids, staff, now, n > 0); err != nil {
 		return false, err
 	}
-	return true, Donations(ctx, db, now, n, all, 2026)
+	if err := Donations(ctx, db, now, n, all, 2026); err != nil {
+		return false, err
+	}
+	if n == 0 {
+		return true, nil
+	}
+	return true, Spending(ctx, db, staff, now)
 }
 
 // Goods creates the catalogue and the warehouses, then, when week is set,

@@ -48,6 +48,7 @@ func (s *Server) goodsBoard(r *http.Request) (*goodsBoard, error) {
 		Share    int64  `json:"share"` // per mille
 		Value    int64  `json:"value"` // per mille, by value
 		Received int64  `json:"received"`
+		Valued   bool   `json:"valued"` // some of the day's goods had a value
 	}
 	byDay := map[string]stock.DayFlow{}
 	for _, f := range flows {
@@ -57,7 +58,7 @@ func (s *Server) goodsBoard(r *http.Request) (*goodsBoard, error) {
 	for i := 30; i >= 1; i-- {
 		day := tomorrow.AddDate(0, 0, -i).Format("2006-01-02")
 		f := byDay[day]
-		pts = append(pts, point{day[5:], f.Share(), f.ShareValue(), f.Received})
+		pts = append(pts, point{day[5:], f.Share(), f.ShareValue(), f.Received, f.ReceivedFen > 0})
 		if i == 1 {
 			g.Today = f
 			g.Today.Day = day

@@ -35,7 +35,7 @@ document.addEventListener("DOMContentLoaded", function () {
                data: points.map(function (p) { return p.received ? p.share / 10 : null; }),
                markLine: { silent: true, symbol: "none", data: [{ yAxis: 90 }], lineStyle: { color: "#1a7f37" } } },
              { name: el.dataset.labelValue, type: "line", itemStyle: { color: "#8a6d3b" }, lineStyle: { type: "dashed" },
-               data: points.map(function (p) { return p.received ? p.value / 10 : null; }) }]
+               data: points.map(function (p) { return p.valued ? p.value / 10 : null; }) }]
   });
   window.addEventListener("resize", function () { chart.resize(); });
 });

@@ -1,0 +1,72 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"boai/internal/audit"
+	"boai/internal/ledger"
+	"boai/internal/money"
+	"boai/internal/store"
+)
+
+// payees are where the demo society's money went: hospitals it granted
+// to, suppliers it bought from, the branches it passed money on to.
+var payees = []struct {
+	kind  ledger.Category
+	payee string
+}{
+	{ledger.Grant, "浙江大学医学院附属第一医院"},
+	{ledger.Procurement, "杭州某某医疗器械有限公司"},
+	{ledger.Grant, "杭州市西溪医院"},
+	{ledger.Transfer, "淳安县红十字会"},
+	{ledger.Procurement, "浙江某某防护用品有限公司"},
+}
+
+// Spending pays out most of what each fund received, as a society does
+// in an emergency: a request by the clerk, approval (a second approver
+// for large sums), payment by finance, each linked to the donations it
+// used. The utilisation rate then reads like the brief's (about 90%).
+func Spending(ctx context.Context, db *store.DB, staff map[string]audit.Actor, now time.Time) error {
+	orig := db.Now
+	defer func() { db.Now = orig }()
+	db.Now = func() time.Time { return now.Add(-2 * time.Hour) }
+	funds, err := db.Funds(ctx, time.Time{}, time.Time{})
+	if err != nil {
+		return err
+	}
+	policy := ledger.DefaultPolicy
+	for i, f := range funds {
+		if f.Balance < 10_000_00 {
+			continue // small funds wait for more gifts
+		}
+		share := f.Balance * money.Fen(85+i%10) / 100
+		for part := range 2 {
+			p := payees[(i+part)%len(payees)]
+			amount := share / 2
+			purpose := f.Fund.Designation()
+			e := &ledger.Expenditure{Kind: p.kind, Payee: p.payee, Purpose: purpose, Amount: amount,
+				Note: fmt.Sprintf("第 %d 批", part+1), Draws: []ledger.Draw{{Fund: f.Fund, Amount: amount}}}
+			if err := db.CreateExpenditure(ctx, staff["clerk"], e, policy); err != nil {
+				return fmt.Errorf("demo expenditure: %w", err)
+			}
+			for _, who := range []string{"approver", "finance"} {
+				v, err := db.Expenditure(ctx, e.ID)
+				if err != nil {
+					return err
+				}
+				if v.Status != ledger.Pending {
+					break
+				}
+				if _, err := db.ApproveExpenditure(ctx, staff[who], e.ID, policy); err != nil {
+					return fmt.Errorf("demo approval: %w", err)
+				}
+			}
+			if _, err := db.PayExpenditure(ctx, staff["finance"], e.ID); err != nil {
+				return fmt.Errorf("demo payment: %w", err)
+			}
+		}
+	}
+	return nil
+}
