@@ -96,7 +96,10 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error)
 	if n == 0 {
 		return true, nil
 	}
-	return true, Spending(ctx, db, staff, now)
+	if err := Spending(ctx, db, staff, now); err != nil {
+		return false, err
+	}
+	return true, Receipts(ctx, db, staff, now)
 }
 
 // Goods creates the catalogue and the warehouses, then, when week is set,

@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"boai/internal/audit"
+	"boai/internal/donation"
 	"boai/internal/ledger"
 	"boai/internal/money"
+	"boai/internal/receipt"
 	"boai/internal/store"
 )
 
@@ -65,6 +67,42 @@ func Spending(ctx context.Context, db *store.DB, staff map[string]audit.Actor, n
 			}
 			if _, err := db.PayExpenditure(ctx, staff["finance"], e.ID); err != nil {
 				return fmt.Errorf("demo payment: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// Receipts gives the demo society a stock of receipt forms from the
+// finance bureau and receipts for its larger named gifts, one of them
+// voided and reissued, as a finance office's register looks.
+func Receipts(ctx context.Context, db *store.DB, staff map[string]audit.Actor, now time.Time) error {
+	orig := db.Now
+	defer func() { db.Now = orig }()
+	db.Now = func() time.Time { return now.Add(-time.Hour) }
+	fin := staff["finance"]
+	r := &store.ReceiptRange{Range: receipt.Range{Code: "33010126", Start: 1, End: 500, Width: 10, Holder: "周敏"},
+		ObtainedOn: now.AddDate(0, -2, 0).Format("2006-01-02"), Note: "市财政局领购"}
+	if err := db.AddReceiptRange(ctx, fin, r); err != nil {
+		return fmt.Errorf("demo receipt stock: %w", err)
+	}
+	ds, _, _, err := db.Donations(ctx, store.DonationFilter{Kind: donation.KindDonation, Limit: 200})
+	if err != nil {
+		return err
+	}
+	issued := 0
+	for _, d := range ds {
+		if issued == 40 || d.Donor.Anonymous || d.ReversedBy != 0 || d.AmountFen < 1000_00 {
+			continue
+		}
+		rc, err := db.IssueMoneyReceipt(ctx, fin, d.ID, store.ReceiptIssue{Holder: "周敏", Reviewer: "王丽", Payee: "周敏"})
+		if err != nil {
+			continue // not every gift can have one (a declined donor): the register shows what could
+		}
+		issued++
+		if issued == 7 {
+			if _, err := db.ReissueReceipt(ctx, fin, rc.ID, "交款人名称有误 / payer's name misspelt", store.ReceiptIssue{Holder: "周敏", Reviewer: "王丽", Payee: "周敏"}); err != nil {
+				return fmt.Errorf("demo reissue: %w", err)
 			}
 		}
 	}
