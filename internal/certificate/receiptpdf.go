@@ -3,9 +3,7 @@ package certificate
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,10 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
+	"golang.org/x/mod/sumdb/note"
 
 	"boai/internal/money"
 )
@@ -217,39 +214,34 @@ func chineseDate(s string) string {
 	return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
 }
 
-// The machine-readable form is a signed note in the format of
-// golang.org/x/mod/sumdb/note (what the Go checksum database signs): the
-// receipt as one line of JSON, a blank line, and a line
-// "— <name> <base64 of the key hash and the Ed25519 signature>". Anyone
-// with the society's verifier key (ReceiptVerifierKey, published on the
+// The machine-readable form is a signed note (golang.org/x/mod/sumdb/note,
+// what the Go checksum database signs): the receipt as one line of JSON, a
+// blank line, and the society's Ed25519 signature line. Anyone with the
+// society's verifier key (ReceiptVerifierKey, published on the
 // verification page) can check it with note.Open or with OpenReceipt.
-// It is written here with the standard library's Ed25519.
 
-const algEd25519 = 1
-
-// noteKeyHash is the note format's key hash: the first four bytes of
-// SHA-256(name, "\n", algorithm byte, public key).
-func noteKeyHash(name string, pub ed25519.PublicKey) uint32 {
-	h := sha256.New()
-	h.Write([]byte(name + "\n"))
-	h.Write(append([]byte{algEd25519}, pub...))
-	return binary.BigEndian.Uint32(h.Sum(nil))
-}
-
-// validSignerName is the note format's rule for a key name: not empty, no
-// spaces and no plus sign.
-func validSignerName(name string) bool {
-	return name != "" && utf8.ValidString(name) && strings.IndexFunc(name, unicode.IsSpace) < 0 && !strings.Contains(name, "+")
+// noteSigner makes a note signer from the society's Ed25519 key.
+func noteSigner(name string, key ed25519.PrivateKey) (note.Signer, error) {
+	vkey, err := note.NewEd25519VerifierKey(name, key.Public().(ed25519.PublicKey))
+	if err != nil {
+		return nil, fmt.Errorf("certificate: signer %q: %w", name, err)
+	}
+	// The signer key is the verifier key's name and hash with the
+	// private seed in place of the public key.
+	parts := strings.SplitN(vkey, "+", 3)
+	skey := "PRIVATE+KEY+" + name + "+" + parts[1] + "+" + base64.StdEncoding.EncodeToString(append([]byte{1}, key.Seed()...))
+	return note.NewSigner(skey)
 }
 
 // SignReceipt returns r's machine-readable form signed with key under
 // name, e.g. "boai.example.org/receipts".
 func SignReceipt(r Receipt, name string, key ed25519.PrivateKey) ([]byte, error) {
-	if !validSignerName(name) {
-		return nil, fmt.Errorf("certificate: invalid signer name %q", name)
-	}
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, errors.New("certificate: not an Ed25519 private key")
+	}
+	signer, err := noteSigner(name, key)
+	if err != nil {
+		return nil, err
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -257,56 +249,34 @@ func SignReceipt(r Receipt, name string, key ed25519.PrivateKey) ([]byte, error)
 	if err := enc.Encode(r); err != nil { // one line, ending in "\n"
 		return nil, fmt.Errorf("certificate: encode receipt: %w", err)
 	}
-	text := b.Bytes()
-	sig := make([]byte, 4, 4+ed25519.SignatureSize)
-	binary.BigEndian.PutUint32(sig, noteKeyHash(name, key.Public().(ed25519.PublicKey)))
-	sig = append(sig, ed25519.Sign(key, text)...)
-	return fmt.Appendf(text, "\n— %s %s\n", name, base64.StdEncoding.EncodeToString(sig)), nil
+	return note.Sign(&note.Note{Text: b.String()}, signer)
 }
 
 // ReceiptVerifierKey is the public key that checks SignReceipt's
 // signatures, as a note verifier key: "<name>+<hash>+<key>".
 func ReceiptVerifierKey(name string, pub ed25519.PublicKey) string {
-	return fmt.Sprintf("%s+%08x+%s", name, noteKeyHash(name, pub), base64.StdEncoding.EncodeToString(append([]byte{algEd25519}, pub...)))
+	vkey, _ := note.NewEd25519VerifierKey(name, pub) // the name was checked when signing
+	return vkey
 }
 
 // OpenReceipt checks a signed receipt against a verifier key and returns
 // its fields.
 func OpenReceipt(msg []byte, vkey string) (Receipt, error) {
-	name, rest, _ := strings.Cut(vkey, "+")
-	hash16, key64, _ := strings.Cut(rest, "+")
-	hash, err1 := strconv.ParseUint(hash16, 16, 32)
-	key, err2 := base64.StdEncoding.DecodeString(key64)
-	if len(hash16) != 8 || err1 != nil || err2 != nil || !validSignerName(name) || len(key) != 1+ed25519.PublicKeySize || key[0] != algEd25519 {
-		return Receipt{}, errors.New("certificate: malformed verifier key")
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return Receipt{}, fmt.Errorf("certificate: malformed verifier key: %w", err)
 	}
-	pub := ed25519.PublicKey(key[1:])
-	if noteKeyHash(name, pub) != uint32(hash) {
-		return Receipt{}, errors.New("certificate: verifier key hash does not match")
+	n, err := note.Open(msg, note.VerifierList(v))
+	var invalid *note.InvalidSignatureError
+	switch {
+	case errors.As(err, &invalid):
+		return Receipt{}, errors.New("certificate: the receipt's signature does not verify")
+	case err != nil:
+		return Receipt{}, fmt.Errorf("certificate: the receipt is not signed by this key: %w", err)
 	}
-	i := bytes.LastIndex(msg, []byte("\n\n"))
-	if i < 0 || !utf8.Valid(msg) {
-		return Receipt{}, errors.New("certificate: malformed signed receipt")
+	var r Receipt
+	if err := json.Unmarshal([]byte(n.Text), &r); err != nil {
+		return Receipt{}, fmt.Errorf("certificate: signed receipt: %w", err)
 	}
-	text, sigs := msg[:i+1], string(msg[i+2:])
-	for line := range strings.Lines(sigs) {
-		line = strings.TrimSuffix(line, "\n")
-		who, b64, ok := strings.Cut(strings.TrimPrefix(line, "— "), " ")
-		if !ok || who != name || !strings.HasPrefix(line, "— ") {
-			continue
-		}
-		sig, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil || len(sig) != 4+ed25519.SignatureSize || binary.BigEndian.Uint32(sig) != uint32(hash) {
-			continue
-		}
-		if !ed25519.Verify(pub, text, sig[4:]) {
-			return Receipt{}, errors.New("certificate: the receipt's signature does not verify")
-		}
-		var r Receipt
-		if err := json.Unmarshal(text, &r); err != nil {
-			return Receipt{}, fmt.Errorf("certificate: signed receipt: %w", err)
-		}
-		return r, nil
-	}
-	return Receipt{}, errors.New("certificate: the receipt is not signed by this key")
+	return r, nil
 }

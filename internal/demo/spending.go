@@ -81,7 +81,7 @@ func Receipts(ctx context.Context, db *store.DB, staff map[string]audit.Actor, n
 	defer func() { db.Now = orig }()
 	db.Now = func() time.Time { return now.Add(-time.Hour) }
 	fin := staff["finance"]
-	r := &store.ReceiptRange{Range: receipt.Range{Code: "33010126", Start: 1, End: 500, Width: 10, Holder: "周敏"},
+	r := &store.ReceiptRange{Range: receipt.Range{Code: "33010120", Start: 1, End: 500, Width: 10, Holder: "周敏"},
 		ObtainedOn: now.AddDate(0, -2, 0).Format("2006-01-02"), Note: "市财政局领购"}
 	if err := db.AddReceiptRange(ctx, fin, r); err != nil {
 		return fmt.Errorf("demo receipt stock: %w", err)

@@ -47,7 +47,7 @@ func newReceiptIDs(t *testing.T, db *store.DB, branch int64) receiptIDs {
 	if _, err := db.CreateDonation(ctx, audit.System, d); err != nil {
 		t.Fatal(err)
 	}
-	r, err := db.IssueMoneyReceipt(ctx, audit.System, d.ID, store.ReceiptIssue{Reviewer: "陈会计", Payee: "王出纳"})
+	r, err := db.IssueMoneyReceipt(ctx, audit.System, d.ID, store.ReceiptIssue{Holder: "财务科", Reviewer: "陈会计", Payee: "王出纳"})
 	if err != nil {
 		t.Fatal(err)
 	}
