@@ -91,7 +91,7 @@ CREATE TABLE fund_inflows (
     txn_id      INTEGER NOT NULL REFERENCES ledger_txns(id)
 );
 CREATE INDEX fund_inflows_unused ON fund_inflows(fund, id) WHERE used < amount;
-CREATE INDEX fund_inflows_donation ON fund_inflows(donation_id);
+CREATE INDEX fund_inflows_donation ON fund_inflows(donation_id, id);
 
 -- Which donations' money paid for which expenditure (or moved in which
 -- release): "where did my money go" one way, "whose money paid for this"
@@ -104,8 +104,8 @@ CREATE TABLE fund_links (
     fund           TEXT NOT NULL,
     amount         BIGINT NOT NULL CHECK (amount > 0)
 );
-CREATE INDEX fund_links_donation ON fund_links(donation_id);
-CREATE INDEX fund_links_expenditure ON fund_links(expenditure_id);
+CREATE INDEX fund_links_donation ON fund_links(donation_id, id);
+CREATE INDEX fund_links_expenditure ON fund_links(expenditure_id, id);
 
 -- Warnings for supervisors (预警): what happened, about what, when.
 CREATE TABLE alerts (
