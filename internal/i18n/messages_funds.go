@@ -28,7 +28,8 @@ var fundsZh = map[string]string{
 	"expenditures.note": "说明", "expenditures.submit": "提交申请", "expenditures.requested_by": "申请人", "expenditures.approvers": "审批人",
 	"expenditures.approvals_needed": "（需 %d 人审批）", "expenditures.paid_at": "付款时间", "expenditures.approve": "审批",
 	"expenditures.pay": "付款", "expenditures.pay_hint": "付款时按先进先出从基金的捐赠中扣款，每一笔捐赠都能查到这笔支出。",
-	"expenditures.pay_submit": "确认付款", "expenditures.behind": "这笔支出用的是哪些捐赠",
+	"expenditures.pay_submit": "确认付款", "expenditures.choose": "指定使用哪些捐赠（可选）", "expenditures.choose_label": "每行一条：证书编号 金额（元）",
+	"expenditures.choose_hint": "不填则按先进先出使用基金中最早的捐赠。指定的金额合计须等于该基金支付的金额，且不超过每笔捐赠尚未使用的部分。", "expenditures.behind": "这笔支出用的是哪些捐赠",
 	"spend.status.pending": "待审批", "spend.status.approved": "已批准待付款", "spend.status.paid": "已付款", "spend.status.rejected": "已驳回",
 	"category.procurement": "采购", "category.grant": "拨付受助机构", "category.transfer": "转拨红十字会", "category.operating": "运营费用",
 
@@ -62,7 +63,8 @@ var fundsEn = map[string]string{
 	"expenditures.note": "Note", "expenditures.submit": "Submit", "expenditures.requested_by": "Requested by", "expenditures.approvers": "Approved by",
 	"expenditures.approvals_needed": "(%d approvals needed)", "expenditures.paid_at": "Paid", "expenditures.approve": "Approve",
 	"expenditures.pay": "Pay", "expenditures.pay_hint": "Payment takes the fund's donations first in, first out; each donation then shows this expenditure.",
-	"expenditures.pay_submit": "Pay", "expenditures.behind": "Whose donations paid for this",
+	"expenditures.pay_submit": "Pay", "expenditures.choose": "Name the donations used (optional)", "expenditures.choose_label": "One per line: certificate number and amount (yuan)",
+	"expenditures.choose_hint": "Left empty, the fund's oldest donations are used first. Named amounts must add up to what the fund pays and stay within each donation's unused money.", "expenditures.behind": "Whose donations paid for this",
 	"spend.status.pending": "awaiting approval", "spend.status.approved": "approved, to be paid", "spend.status.paid": "paid", "spend.status.rejected": "rejected",
 	"category.procurement": "Procurement", "category.grant": "Grant to an institution", "category.transfer": "Transfer to a Red Cross society", "category.operating": "Operating costs",
 

@@ -260,6 +260,16 @@ func (db *DB) RejectExpenditure(ctx context.Context, a audit.Actor, id int64, re
 // payment and takes each draw from its fund, oldest donations first,
 // never below zero, linking the donations used — all in one transaction.
 func (db *DB) PayExpenditure(ctx context.Context, a audit.Actor, id int64) (*ExpenditureView, error) {
+	return db.PayExpenditureFrom(ctx, a, id, nil)
+}
+
+// PayExpenditureFrom pays as PayExpenditure does, but takes each fund's
+// money from the donations chosen (donation id → amount) instead of the
+// oldest first: for a gift the donor asked to go to this purchase. The
+// chosen amounts of a fund must add up to its draw, and no donation gives
+// more than it still has unused. A fund with no donation chosen is taken
+// first in, first out.
+func (db *DB) PayExpenditureFrom(ctx context.Context, a audit.Actor, id int64, chosen map[int64]money.Fen) (*ExpenditureView, error) {
 	var v *ExpenditureView
 	err := db.Write(ctx, func(t *Tx) error {
 		var err error
@@ -280,7 +290,22 @@ func (db *DB) PayExpenditure(ctx context.Context, a audit.Actor, id int64) (*Exp
 		if err != nil {
 			return err
 		}
+		byFund, err := t.chosenByFund(ctx, chosen)
+		if err != nil {
+			return err
+		}
+		for f := range byFund {
+			if !slicesContainsFund(v.Draws, f) {
+				return boai.Errorf(boai.EINVALID, "所选捐赠属于本支出未动用的基金 / a chosen donation belongs to a fund this expenditure does not draw on")
+			}
+		}
 		for _, d := range v.Draws {
+			if pick := byFund[d.Fund]; len(pick) > 0 {
+				if err := t.spendChosen(ctx, d, pick, txnID, id); err != nil {
+					return err
+				}
+				continue
+			}
 			if _, err := t.spendFrom(ctx, d.Fund, d.Amount, txnID, id); err != nil {
 				return err
 			}
@@ -442,4 +467,82 @@ func (db *DB) PendingExpenditures(ctx context.Context, user string) (int, error)
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM expenditures WHERE status = 'pending' AND requested_by <> ?
 		AND ',' || approvers || ',' NOT LIKE ?`, user, "%,"+escapeLike(user)+",%").Scan(&n)
 	return n, err
+}
+
+func slicesContainsFund(ds []ledger.Draw, f ledger.Account) bool {
+	for _, d := range ds {
+		if d.Fund == f {
+			return true
+		}
+	}
+	return false
+}
+
+// chosenByFund sorts chosen donations by the fund their unused money is
+// in.
+func (t *Tx) chosenByFund(ctx context.Context, chosen map[int64]money.Fen) (map[ledger.Account][]ledger.Link, error) {
+	out := map[ledger.Account][]ledger.Link{}
+	for did, amt := range chosen {
+		var fund string
+		err := t.queryRow(ctx, "SELECT fund FROM fund_inflows WHERE donation_id = ? AND used < amount ORDER BY id LIMIT 1", did).Scan(&fund)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, boai.Errorf(boai.EINVALID, "捐赠 %d 没有尚未使用的款项 / donation %d has no unused money", did, did)
+		} else if err != nil {
+			return nil, err
+		}
+		out[ledger.Account(fund)] = append(out[ledger.Account(fund)], ledger.Link{DonationID: did, Amount: amt})
+	}
+	return out, nil
+}
+
+// spendChosen takes a draw from the donations chosen for it, after
+// ledger.CheckLinks has agreed: they add up to the draw and none gives
+// more than it has unused.
+func (t *Tx) spendChosen(ctx context.Context, d ledger.Draw, pick []ledger.Link, txnID, expID int64) error {
+	var inflows []ledger.Inflow
+	for i := range pick {
+		pick[i].ExpenditureID = expID
+		var amount, used int64
+		if err := t.queryRow(ctx, "SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(used), 0) FROM fund_inflows WHERE donation_id = ? AND fund = ?",
+			pick[i].DonationID, string(d.Fund)).Scan(&amount, &used); err != nil {
+			return err
+		}
+		if amount > 0 {
+			inflows = append(inflows, ledger.Inflow{ID: pick[i].DonationID, Amount: money.Fen(amount), Used: money.Fen(used)})
+		}
+	}
+	if err := ledger.CheckLinks(inflows, expID, d, pick); err != nil {
+		return err
+	}
+	for _, l := range pick {
+		left := l.Amount
+		rows, err := t.query(ctx, "SELECT id, amount - used FROM fund_inflows WHERE donation_id = ? AND fund = ? AND used < amount ORDER BY id",
+			l.DonationID, string(d.Fund))
+		if err != nil {
+			return err
+		}
+		type take struct{ id, n int64 }
+		var takes []take
+		for rows.Next() && left > 0 {
+			var id, free int64
+			if err := rows.Scan(&id, &free); err != nil {
+				rows.Close()
+				return err
+			}
+			n := min(free, int64(left))
+			takes = append(takes, take{id, n})
+			left -= money.Fen(n)
+		}
+		rows.Close()
+		for _, tk := range takes {
+			if _, err := t.exec(ctx, "UPDATE fund_inflows SET used = used + ? WHERE id = ? AND used + ? <= amount", tk.n, tk.id, tk.n); err != nil {
+				return err
+			}
+		}
+		if _, err := t.exec(ctx, "INSERT INTO fund_links (donation_id, expenditure_id, txn_id, fund, amount) VALUES (?, ?, ?, ?, ?)",
+			l.DonationID, expID, txnID, string(d.Fund), int64(l.Amount)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -355,3 +355,43 @@ func TestLedgerHangzhouRate(t *testing.T) {
 		checkBook(t, db)
 	})
 }
+
+// First in, first out is the default; finance may instead name the
+// donations a payment uses (a donor asked for this purchase). The chosen
+// amounts must cover the draw and stay within each donation's unused money.
+func TestLedgerChosenDonations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, b := seed(t, db)
+		old := give(t, db, b.ID, 500_00, wuhan)
+		mine := give(t, db, b.ID, 300_00, wuhan)
+		pay := func(chosen map[int64]money.Fen) (*store.ExpenditureView, error) {
+			e := &ledger.Expenditure{Kind: ledger.Procurement, Payee: "某某公司", Purpose: wuhan, Amount: 200_00,
+				Draws: []ledger.Draw{{Fund: wuhanFund, Amount: 200_00}}}
+			if err := db.CreateExpenditure(ctx, actor, e, noAlerts); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ApproveExpenditure(ctx, boss, e.ID, noAlerts); err != nil {
+				t.Fatal(err)
+			}
+			return db.PayExpenditureFrom(ctx, boss, e.ID, chosen)
+		}
+		if _, err := pay(map[int64]money.Fen{mine.ID: 150_00}); boai.ErrorCode(err) != boai.EINVALID {
+			t.Errorf("chosen amounts short of the draw: %v", err)
+		}
+		if _, err := pay(map[int64]money.Fen{mine.ID: 400_00}); err == nil {
+			t.Errorf("a donation gave more than it has")
+		}
+		v, err := pay(map[int64]money.Fen{mine.ID: 200_00})
+		if err != nil || len(v.Donations) != 1 || v.Donations[0].DonationID != mine.ID {
+			t.Fatalf("chosen payment: %+v %v", v, err)
+		}
+		// The older donation was left untouched; the next FIFO payment
+		// starts with it.
+		v, err = pay(nil)
+		if err != nil || len(v.Donations) != 1 || v.Donations[0].DonationID != old.ID {
+			t.Fatalf("FIFO after a chosen payment: %+v %v", v, err)
+		}
+		checkBook(t, db)
+	})
+}

@@ -263,9 +263,42 @@ func (s *Server) expenditureReject(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) expenditurePay(w http.ResponseWriter, r *http.Request) {
 	s.expenditureAct(func(r *http.Request, id int64) error {
-		_, err := s.db.PayExpenditure(r.Context(), actor(r), id)
+		chosen, err := s.chosenDonations(r)
+		if err != nil {
+			return err
+		}
+		_, err = s.db.PayExpenditureFrom(r.Context(), actor(r), id, chosen)
 		return err
 	}, "expenditure_paid")(w, r)
+}
+
+// chosenDonations reads the donations finance names for a payment, one
+// per line: a certificate number and an amount in yuan. None: first in,
+// first out.
+func (s *Server) chosenDonations(r *http.Request) (map[int64]money.Fen, error) {
+	var chosen map[int64]money.Fen
+	for n, line := range strings.Split(r.PostFormValue("links"), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) != 2 {
+			return nil, boai.Errorf(boai.EINVALID, "第 %d 行应为“证书编号 金额” / line %d: certificate number and amount", n+1, n+1)
+		}
+		d, err := s.db.DonationByCert(r.Context(), donation.NormalizeCertNo(f[0]))
+		if err != nil {
+			return nil, boai.Errorf(boai.EINVALID, "第 %d 行：没有证书编号为 %s 的捐赠 / line %d: no donation %s", n+1, f[0], n+1, f[0])
+		}
+		amt, err := money.Parse(f[1])
+		if err != nil || amt <= 0 {
+			return nil, boai.Errorf(boai.EINVALID, "第 %d 行：金额格式不正确 / line %d: invalid amount", n+1, n+1)
+		}
+		if chosen == nil {
+			chosen = map[int64]money.Fen{}
+		}
+		chosen[d.ID] += amt
+	}
+	return chosen, nil
 }
 
 func (s *Server) fundsError(w http.ResponseWriter, r *http.Request, err error) {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -75,5 +77,34 @@ func TestFundsReports(t *testing.T) {
 	}
 	if r := s.as(auth.Warehouse).get("/reports"); r.Status != http.StatusForbidden {
 		t.Errorf("warehouse reads the reports: %d", r.Status)
+	}
+}
+
+// Finance may name the donations a payment uses; a bad line is refused
+// with its line number and nothing is paid.
+func TestPayFromChosenDonations(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 0, web.Config{})
+	ctx := context.Background()
+	d := &donation.Donation{Donor: donation.Donor{Kind: donation.Organization, Name: "指定用途公司"}, AmountFen: 500, Channel: donation.Bank,
+		ReceivedAt: time.Now().Add(-time.Hour).Truncate(time.Second), BranchID: s.city.ID, ExternalRef: "CHOSEN-1", Source: donation.SourceForm}
+	if _, err := db.CreateDonation(ctx, audit.System, d); err != nil {
+		t.Fatal(err)
+	}
+	id := newExpenditure(t, db) // ¥1.00 from the general fund
+	if _, err := db.ApproveExpenditure(ctx, audit.Actor{Username: "boss", Role: "finance"}, id, ledger.DefaultPolicy); err != nil {
+		t.Fatal(err)
+	}
+	fin := s.as(auth.Finance)
+	path := "/expenditures/" + strconv.FormatInt(id, 10) + "/pay"
+	if r := fin.postForm(path, url.Values{"links": {d.CertNo + " 0.50\nnonsense"}}); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "第 2 行") {
+		t.Errorf("a bad line: %v", r)
+	}
+	if r := fin.postForm(path, url.Values{"links": {d.CertNo + " 1.00"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("pay from the chosen donation: %v", r)
+	}
+	v, err := db.Expenditure(ctx, id)
+	if err != nil || len(v.Donations) != 1 || v.Donations[0].DonationID != d.ID {
+		t.Errorf("links %+v %v", v, err)
 	}
 }
