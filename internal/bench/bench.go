@@ -98,7 +98,11 @@ func fresh(ctx context.Context, dsn string) (*store.DB, *auth.User, func(), erro
 		}
 		base := dsn
 		dsn = schemaDSN
-		cleanup = func() { store.DropSchema(base, schema) }
+		cleanup = func() {
+			if os.Getenv("BOAI_BENCH_KEEP") == "" {
+				store.DropSchema(base, schema)
+			}
+		}
 	}
 	db, err := store.Open(ctx, dsn)
 	if err != nil {

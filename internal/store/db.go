@@ -352,3 +352,10 @@ func isForeignKeyViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
 }
+
+// Analyze refreshes the planner's statistics, as an operator does after a
+// bulk load (PostgreSQL's autovacuum does it in time on its own).
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, "ANALYZE")
+	return err
+}
