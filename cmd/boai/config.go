@@ -6,10 +6,13 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"boai/internal/auth"
+	"boai/internal/inkind"
 	"boai/internal/money"
 	"boai/internal/web"
 )
@@ -31,12 +34,15 @@ type Config struct {
 	Cutoff         string // daily cut-off for the available-and-arriving list, HH:MM
 	WaitHours      int    // goods in stock longer than this are flagged as waiting
 	SecondApproval string // yuan above which an expenditure needs a second approver
+	IntakeRoles    string // comma-separated sign-off roles at in-kind intake
+	ApprovalSteps  string // "step=role+role,step=role": an allocation's approval steps in order
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", Data: "./boai-data", Society: "杭州市红十字会", SocietyEn: "Hangzhou Red Cross Society",
 		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00", WaitHours: 24, SecondApproval: "50000",
+		IntakeRoles: "unloading,sorting,counting", ApprovalSteps: "taskforce=clerk+admin,leadership=approver+admin",
 	}
 }
 
@@ -58,6 +64,8 @@ func (c *Config) env() {
 	str("BOAI_TRUSTED_PROXIES", &c.TrustedProxies)
 	str("BOAI_CUTOFF", &c.Cutoff)
 	str("BOAI_SECOND_APPROVAL", &c.SecondApproval)
+	str("BOAI_INTAKE_ROLES", &c.IntakeRoles)
+	str("BOAI_APPROVAL_STEPS", &c.ApprovalSteps)
 	if v, err := strconv.Atoi(os.Getenv("BOAI_WAIT_HOURS")); err == nil {
 		c.WaitHours = v
 	}
@@ -81,6 +89,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure; set behind HTTPS (env BOAI_SECURE_COOKIES)")
 	fs.StringVar(&c.Cutoff, "cutoff", c.Cutoff, "daily cut-off (HH:MM, society time) for the next day's available-and-arriving goods list (env BOAI_CUTOFF)")
 	fs.StringVar(&c.SecondApproval, "second-approval", c.SecondApproval, "yuan above which an expenditure needs a second approver and alerts supervisors (env BOAI_SECOND_APPROVAL)")
+	fs.StringVar(&c.IntakeRoles, "intake-roles", c.IntakeRoles, "who signs each line at in-kind intake: unloading, sorting, counting, medical_check (added for medical-grade items anyway) (env BOAI_INTAKE_ROLES)")
+	fs.StringVar(&c.ApprovalSteps, "approval-steps", c.ApprovalSteps, "an allocation's approval steps and the roles deciding at each (env BOAI_APPROVAL_STEPS)")
 	fs.IntVar(&c.WaitHours, "wait-hours", c.WaitHours, "flag goods in stock longer than this many hours (env BOAI_WAIT_HOURS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
 }
@@ -141,9 +151,11 @@ func (c *Config) web(loc *time.Location) web.Config {
 	proxies, _ := c.proxies()                  // checked in serve
 	cutoff, _ := c.cutoff()                    // checked in serve
 	second, _ := money.Parse(c.SecondApproval) // checked in serve
+	roles, _ := c.intakeRoles()                // checked in serve
+	steps, stepRoles, _ := c.approvalSteps()   // checked in serve
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
 		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies, Cutoff: cutoff,
-		WaitHours: c.WaitHours, SecondApprovalOver: second}
+		WaitHours: c.WaitHours, SecondApprovalOver: second, IntakeRoles: roles, ApprovalSteps: steps, StepRoles: stepRoles}
 }
 
 // parseArgs parses flags wherever they stand among the positional
@@ -170,4 +182,45 @@ func (c *Config) cutoff() (time.Duration, error) {
 		return 0, fmt.Errorf("--cutoff %q: use HH:MM", c.Cutoff)
 	}
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// intakeRoles parses --intake-roles.
+func (c *Config) intakeRoles() ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(c.IntakeRoles, ",") {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		if !slices.Contains(inkind.DefaultRoles, r) {
+			return nil, fmt.Errorf("--intake-roles: unknown role %q (unloading, sorting, medical_check, counting)", r)
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--intake-roles: name at least one role")
+	}
+	return out, nil
+}
+
+// approvalSteps parses --approval-steps: "taskforce=clerk+admin,leadership=approver+admin".
+func (c *Config) approvalSteps() ([]string, map[string][]string, error) {
+	var steps []string
+	roles := map[string][]string{}
+	for _, part := range strings.Split(c.ApprovalSteps, ",") {
+		name, who, ok := strings.Cut(strings.TrimSpace(part), "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || roles[name] != nil {
+			return nil, nil, fmt.Errorf("--approval-steps %q: use step=role+role,step=role with each step once", c.ApprovalSteps)
+		}
+		for _, r := range strings.Split(who, "+") {
+			r = strings.TrimSpace(r)
+			if !auth.Role(r).Valid() {
+				return nil, nil, fmt.Errorf("--approval-steps: unknown role %q in step %s", r, name)
+			}
+			roles[name] = append(roles[name], r)
+		}
+		steps = append(steps, name)
+	}
+	return steps, roles, nil
 }

@@ -146,6 +146,12 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	if f, err := money.Parse(cfg.SecondApproval); err != nil || f <= 0 {
 		return fmt.Errorf("--second-approval %q: give an amount in yuan, e.g. 50000", cfg.SecondApproval)
 	}
+	if _, err := cfg.intakeRoles(); err != nil {
+		return err
+	}
+	if _, _, err := cfg.approvalSteps(); err != nil {
+		return err
+	}
 	db, err := open(ctx, cfg)
 	if err != nil {
 		return err

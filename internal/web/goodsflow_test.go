@@ -281,3 +281,24 @@ func TestInKindVerifyKeepsDonorsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// A society names its own approval steps and who decides at each.
+func TestConfiguredApprovalSteps(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newSociety(t, db, 0, web.Config{ApprovalSteps: []string{"物资专班", "常务副会长"},
+		StepRoles: map[string][]string{"物资专班": {"approver"}, "常务副会长": {"admin"}}})
+	g := newGoodsIDs(t, db, s.city.ID)
+	path := "/goods/allocations/" + strconv.FormatInt(g.allocation, 10)
+	if r := s.as(auth.Approver).get(path); !strings.Contains(r.Body, "物资专班") || !strings.Contains(r.Body, `value="approve"`) {
+		t.Errorf("the configured first step is not the approver's: %v", r.Status)
+	}
+	if r := s.as(auth.Clerk).postForm(path+"/decide", url.Values{"decision": {"approve"}}); r.Status != http.StatusConflict {
+		t.Errorf("a clerk decided at a step that is not theirs: %v", r.Status)
+	}
+	if r := s.as(auth.Approver).postForm(path+"/decide", url.Values{"decision": {"approve"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("approver at the first step: %v", r)
+	}
+	if r := s.as(auth.Admin).get(path); !strings.Contains(r.Body, "常务副会长") {
+		t.Errorf("the second step's name is not shown")
+	}
+}

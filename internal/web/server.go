@@ -186,6 +186,15 @@ type page struct {
 // T translates key into the page's language.
 func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
 
+// Step names an approval step: its translation for the default steps, the
+// society's own name for steps it configured.
+func (p *page) Step(name string) string {
+	if s := p.T("step." + name); s != "step."+name {
+		return s
+	}
+	return name
+}
+
 // Bi picks the page's language from a bilingual "中文 / English" text, as
 // the domain writes its reasons; other text is shown as it is.
 func (p *page) Bi(s string) string {
