@@ -116,14 +116,23 @@ func (t *Tx) postDonation(ctx context.Context, d *donation.Donation, by string) 
 		return err
 	}
 	asset, fund := tx.Postings[0].Account, tx.Postings[1].Account
-	res, err := t.exec(ctx, insertTxnStmt, tx.Kind, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref, d.ID, nil, "", "", "",
-		by, micros(t.db.Now()))
-	if err != nil {
-		return fmt.Errorf("post donation: %w", err)
-	}
-	id, err := lastID(ctx, t, res, tx.Ref)
-	if err != nil {
-		return err
+	// On PostgreSQL the id comes back with the insert (one round trip);
+	// SQLite's one writer knows the last id without RETURNING.
+	var id int64
+	if t.db.Dialect == Postgres {
+		if err := t.queryRow(ctx, insertTxnStmt+" RETURNING id", tx.Kind, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref, d.ID, nil,
+			"", "", "", by, micros(t.db.Now())).Scan(&id); err != nil {
+			return fmt.Errorf("post donation: %w", err)
+		}
+	} else {
+		res, err := t.exec(ctx, insertTxnStmt, tx.Kind, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref, d.ID, nil, "", "", "",
+			by, micros(t.db.Now()))
+		if err != nil {
+			return fmt.Errorf("post donation: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
 	}
 	amount := int64(d.AmountFen)
 	if _, err := t.exec(ctx, insertPairStmt, id, string(asset), "", amount, id, string(fund), string(fund), -amount); err != nil {
@@ -135,17 +144,6 @@ func (t *Tx) postDonation(ctx context.Context, d *donation.Donation, by string) 
 	// Balanced by construction: one statement debits and credits the same
 	// amount (the database's own check would cost intake a read each).
 	return nil
-}
-
-// lastID is the id of the row just inserted: SQLite's last insert id (one
-// writer), PostgreSQL's by its unique ref.
-func lastID(ctx context.Context, t *Tx, res sql.Result, ref string) (int64, error) {
-	if t.db.Dialect != Postgres {
-		return res.LastInsertId()
-	}
-	var id int64
-	err := t.queryRow(ctx, "SELECT id FROM ledger_txns WHERE ref = ? AND kind <> 'reversal'", ref).Scan(&id)
-	return id, err
 }
 
 // postDonations posts a batch of donations (PostgreSQL's multi-row path):
@@ -229,7 +227,14 @@ func (t *Tx) postDonations(ctx context.Context, ds []*donation.Donation, by []st
 // is reversed. Money already spent (or moved by a release) cannot be
 // taken back: the reversal is refused, naming what used it.
 func (t *Tx) postDonationReversal(ctx context.Context, rev *donation.Donation, by string) error {
-	orig, err := t.txnByRef(ctx, fmt.Sprintf("donation:%d", rev.ReversesID))
+	// The donation's own transaction, found through its first inflow
+	// (indexed by donation), not by its ref (not indexed, see 00013).
+	var txnID int64
+	err := t.queryRow(ctx, "SELECT txn_id FROM fund_inflows WHERE donation_id = ? ORDER BY id LIMIT 1", rev.ReversesID).Scan(&txnID)
+	var orig *ledger.Transaction
+	if err == nil {
+		orig, err = t.txnByID(ctx, txnID)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // recorded before the book existed: nothing to cancel
 	} else if err != nil {
@@ -255,13 +260,13 @@ func (t *Tx) postDonationReversal(ctx context.Context, rev *donation.Donation, b
 	return err
 }
 
-// txnByRef reads a recorded (non-reversal) transaction with its postings.
-func (t *Tx) txnByRef(ctx context.Context, ref string) (*ledger.Transaction, error) {
-	tx := &ledger.Transaction{Ref: ref}
+// txnByID reads a recorded transaction with its postings.
+func (t *Tx) txnByID(ctx context.Context, id int64) (*ledger.Transaction, error) {
+	tx := &ledger.Transaction{}
 	var at int64
 	var reverses sql.NullInt64
-	if err := t.queryRow(ctx, "SELECT id, kind, at, reverses_id, reason, approver, consent FROM ledger_txns WHERE ref = ? AND kind <> 'reversal'", ref).Scan(
-		&tx.ID, &tx.Kind, &at, &reverses, &tx.Reason, &tx.Approver, &tx.Consent); err != nil {
+	if err := t.queryRow(ctx, "SELECT id, kind, at, ref, reverses_id, reason, approver, consent FROM ledger_txns WHERE id = ?", id).Scan(
+		&tx.ID, &tx.Kind, &at, &tx.Ref, &reverses, &tx.Reason, &tx.Approver, &tx.Consent); err != nil {
 		return nil, err
 	}
 	tx.At, tx.Reverses = fromMicros(at), reverses.Int64
