@@ -1,11 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -166,12 +167,36 @@ func (db *DB) ListRequests(ctx context.Context, status string, limit int) ([]Req
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// Every listed request's lines in one query: ids run from the
+	// newest listed down to the oldest.
+	byID := make(map[int64]*RequestView, len(out))
 	for i := range out {
-		if err := db.requestLines(ctx, &out[i]); err != nil {
+		out[i].Items = map[int64]goods.Item{}
+		byID[out[i].ID] = &out[i]
+	}
+	lines, err := db.query(ctx, `SELECT l.request_id, l.id, l.item_id, l.quantity, l.fulfilled, `+itemColumns+`
+		FROM alloc_request_lines l JOIN goods_items i ON i.id = l.item_id WHERE l.request_id BETWEEN ? AND ? ORDER BY l.request_id, l.line_no`,
+		out[len(out)-1].ID, out[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	defer lines.Close()
+	for lines.Next() {
+		var rid int64
+		var l allocation.RequestLine
+		var it goods.Item
+		if err := lines.Scan(append([]any{&rid, &l.ID, &l.ItemID, &l.Quantity, &l.Fulfilled}, itemDest(&it)...)...); err != nil {
 			return nil, err
 		}
+		if v := byID[rid]; v != nil {
+			v.Lines = append(v.Lines, l)
+			v.Items[it.ID] = it
+		}
 	}
-	return out, nil
+	return out, lines.Err()
 }
 
 func (db *DB) requestLines(ctx context.Context, v *RequestView) error {
@@ -279,12 +304,16 @@ func (db *DB) RequestFileData(ctx context.Context, requestID, id int64) (*Reques
 }
 
 // ListAllocations lists allocations, newest first: status "" for all,
-// "live" for pending and approved; requestID 0 for every request.
+// "live" for pending and approved, "owed" for those still owing paper
+// documents; requestID 0 for every request.
 func (db *DB) ListAllocations(ctx context.Context, status string, requestID int64, limit int) ([]AllocationSummary, error) {
 	cond := "(? = '' OR a.status = ?)"
 	args := []any{status, status}
-	if status == "live" {
+	switch status {
+	case "live":
 		cond, args = "a.status IN ('pending', 'approved')", nil
+	case "owed":
+		cond, args = "EXISTS (SELECT 1 FROM allocation_paperwork p WHERE p.allocation_id = a.id AND p.recorded_at IS NULL)", nil
 	}
 	args = append(args, requestID, requestID, limit)
 	rows, err := db.query(ctx, `SELECT a.id, a.request_id, c.name, r.purpose, r.urgency, a.status, a.step, a.submitted_at, a.decided_at,
@@ -424,17 +453,11 @@ func (db *DB) RecordPaperwork(ctx context.Context, a audit.Actor, allocID int64,
 // PaperworkOwed lists approved allocations that still owe paper
 // documents, oldest first.
 func (db *DB) PaperworkOwed(ctx context.Context) ([]AllocationSummary, error) {
-	all, err := db.ListAllocations(ctx, "", 0, 100000)
+	out, err := db.ListAllocations(ctx, "owed", 0, 1000)
 	if err != nil {
 		return nil, err
 	}
-	var out []AllocationSummary
-	for _, s := range all {
-		if s.Owed > 0 {
-			out = append(out, s)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	slices.Reverse(out) // oldest first
 	return out, nil
 }
 
@@ -485,16 +508,9 @@ var paperworkZh = map[string]string{"request_letter": "盖章申请函", "approv
 func paperworkNames(kinds []string) []string {
 	out := make([]string, len(kinds))
 	for i, k := range kinds {
-		out[i] = cmpOr(paperworkZh[k], k)
+		out[i] = cmp.Or(paperworkZh[k], k)
 	}
 	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // DispatchSummary is a dispatch in a list.
@@ -568,25 +584,18 @@ type DispatchView struct {
 // DispatchDetail returns a dispatch with its lines traced back to the
 // donation lines they came from.
 func (db *DB) DispatchDetail(ctx context.Context, id int64) (*DispatchView, error) {
-	list, err := db.query(ctx, `SELECT d.id FROM dispatches d WHERE d.id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
-	found := list.Next()
-	list.Close()
-	if !found {
-		return nil, boai.Errorf(boai.ENOTFOUND, "出库单不存在 / dispatch not found")
-	}
 	v := &DispatchView{}
 	var at int64
 	var signed sql.NullInt64
 	var docID int64
-	err = db.queryRow(ctx, `SELECT d.id, d.doc_id, s.no, d.mode, d.recipient, w.name, d.route, d.vehicle, d.driver, COALESCE(d.allocation_id, 0),
+	err := db.queryRow(ctx, `SELECT d.id, d.doc_id, s.no, d.mode, d.recipient, w.name, d.route, d.vehicle, d.driver, COALESCE(d.allocation_id, 0),
 			d.created_at, d.signed_at, d.signed_by, d.note, COALESCE(r.address, '')
 		FROM dispatches d JOIN stock_docs s ON s.id = d.doc_id JOIN warehouses w ON w.id = s.warehouse_id
 		LEFT JOIN recipients r ON r.name = d.recipient WHERE d.id = ?`, id).Scan(&v.ID, &docID, &v.DocNo, &v.Mode, &v.Recipient, &v.Warehouse,
 		&v.Route, &v.Vehicle, &v.Driver, &v.AllocationID, &at, &signed, &v.SignedBy, &v.Note, &v.Address)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, boai.Errorf(boai.ENOTFOUND, "出库单不存在 / dispatch not found")
+	} else if err != nil {
 		return nil, err
 	}
 	v.CreatedAt, v.SignedAt = fromMicros(at), nullMicros(signed)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,16 +119,18 @@ func (db *DB) Alerts(ctx context.Context, limit int) ([]Alert, error) {
 	return out, rows.Err()
 }
 
-func (t *Tx) expenditure(ctx context.Context, id int64) (*ExpenditureView, error) {
+const expenditureCols = `SELECT id, kind, payee, purpose_kind, purpose_target, note, amount, status, requested_by, approvers, reason,
+	created_at, decided_at, paid_at, txn_id FROM expenditures`
+
+func scanExpenditure(r interface{ Scan(...any) error }) (*ExpenditureView, error) {
 	v := &ExpenditureView{}
 	e := &v.Expenditure
 	var kind, status, pk, approvers string
 	var created int64
 	var decided, paid, txn sql.NullInt64
 	var amount int64
-	err := t.queryRow(ctx, `SELECT id, kind, payee, purpose_kind, purpose_target, note, amount, status, requested_by, approvers, reason,
-		created_at, decided_at, paid_at, txn_id FROM expenditures WHERE id = ?`, id).Scan(&e.ID, &kind, &e.Payee, &pk, &e.Purpose.Target, &e.Note,
-		&amount, &status, &e.RequestedBy, &approvers, &e.Reason, &created, &decided, &paid, &txn)
+	err := r.Scan(&e.ID, &kind, &e.Payee, &pk, &e.Purpose.Target, &e.Note, &amount, &status, &e.RequestedBy, &approvers, &e.Reason,
+		&created, &decided, &paid, &txn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, boai.Errorf(boai.ENOTFOUND, "支出不存在 / expenditure not found")
 	} else if err != nil {
@@ -138,6 +141,15 @@ func (t *Tx) expenditure(ctx context.Context, id int64) (*ExpenditureView, error
 		e.Approvers = strings.Split(approvers, ",")
 	}
 	v.CreatedAt, v.DecidedAt, v.PaidAt, v.TxnID = fromMicros(created), nullMicros(decided), nullMicros(paid), txn.Int64
+	return v, nil
+}
+
+func (t *Tx) expenditure(ctx context.Context, id int64) (*ExpenditureView, error) {
+	v, err := scanExpenditure(t.queryRow(ctx, expenditureCols+" WHERE id = ?", id))
+	if err != nil {
+		return nil, err
+	}
+	e := &v.Expenditure
 	rows, err := t.query(ctx, "SELECT fund, amount FROM expenditure_draws WHERE expenditure_id = ? ORDER BY fund", id)
 	if err != nil {
 		return nil, err
@@ -185,32 +197,47 @@ func (db *DB) Expenditure(ctx context.Context, id int64) (*ExpenditureView, erro
 	return v, err
 }
 
-// Expenditures lists expenditures, newest first; status "" for all.
+// Expenditures lists expenditures with their draws, newest first;
+// status "" for all. Two queries, whatever the count.
 func (db *DB) Expenditures(ctx context.Context, status string, limit int) ([]ExpenditureView, error) {
-	rows, err := db.query(ctx, "SELECT id FROM expenditures WHERE (? = '' OR status = ?) ORDER BY id DESC LIMIT ?", status, status, limit)
+	rows, err := db.query(ctx, expenditureCols+" WHERE (? = '' OR status = ?) ORDER BY id DESC LIMIT ?", status, status, limit)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	var out []ExpenditureView
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		v, err := scanExpenditure(rows)
+		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	out := make([]ExpenditureView, 0, len(ids))
-	for _, id := range ids {
-		v, err := db.Expenditure(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		v.Donations = nil // the list does not need them
 		out = append(out, *v)
 	}
-	return out, nil
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	byID := make(map[int64]*ExpenditureView, len(out))
+	for i := range out {
+		byID[out[i].ID] = &out[i]
+	}
+	draws, err := db.query(ctx, "SELECT expenditure_id, fund, amount FROM expenditure_draws WHERE expenditure_id BETWEEN ? AND ? ORDER BY expenditure_id, fund",
+		out[len(out)-1].ID, out[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	defer draws.Close()
+	for draws.Next() {
+		var id, a int64
+		var f string
+		if err := draws.Scan(&id, &f, &a); err != nil {
+			return nil, err
+		}
+		if v := byID[id]; v != nil {
+			v.Draws = append(v.Draws, ledger.Draw{Fund: ledger.Account(f), Amount: money.Fen(a)})
+		}
+	}
+	return out, draws.Err()
 }
 
 // ApproveExpenditure records an approval; over the policy's threshold a
@@ -295,7 +322,7 @@ func (db *DB) PayExpenditureFrom(ctx context.Context, a audit.Actor, id int64, c
 			return err
 		}
 		for f := range byFund {
-			if !slicesContainsFund(v.Draws, f) {
+			if !slices.ContainsFunc(v.Draws, func(d ledger.Draw) bool { return d.Fund == f }) {
 				return boai.Errorf(boai.EINVALID, "所选捐赠属于本支出未动用的基金 / a chosen donation belongs to a fund this expenditure does not draw on")
 			}
 		}
@@ -467,15 +494,6 @@ func (db *DB) PendingExpenditures(ctx context.Context, user string) (int, error)
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM expenditures WHERE status = 'pending' AND requested_by <> ?
 		AND ',' || approvers || ',' NOT LIKE ?`, user, "%,"+escapeLike(user)+",%").Scan(&n)
 	return n, err
-}
-
-func slicesContainsFund(ds []ledger.Draw, f ledger.Account) bool {
-	for _, d := range ds {
-		if d.Fund == f {
-			return true
-		}
-	}
-	return false
 }
 
 // chosenByFund sorts chosen donations by the fund their unused money is

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"boai"
@@ -66,17 +67,26 @@ func (db *DB) InKindByCert(ctx context.Context, cert string) (*inkind.Donation, 
 // ItemsByID returns the catalogue items with the given ids.
 func (db *DB) ItemsByID(ctx context.Context, ids []int64) (map[int64]goods.Item, error) {
 	out := map[int64]goods.Item{}
-	for _, id := range ids {
-		if _, ok := out[id]; ok {
-			continue
-		}
-		it, err := db.Item(ctx, id)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.query(ctx, itemSelect+" WHERE id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanItem(rows)
 		if err != nil {
 			return nil, err
 		}
-		out[id] = *it
+		out[it.ID] = *it
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // ItemByCode returns the catalogue item with exactly this code.

@@ -86,12 +86,16 @@ func (s *Server) toAPI(d *donation.Donation) apiDonation {
 	}
 }
 
-// decodeJSON reads a JSON body strictly: unknown fields and trailing data
-// are errors the client is told about.
-func decodeJSON(r *http.Request, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 64<<10))
+// decodeJSON reads a JSON body of at most 64 KB strictly: unknown fields
+// and trailing data are errors the client is told about.
+func decodeJSON(r *http.Request, v any) error { return decodeJSONLimit(r, v, 64<<10) }
+
+// decodeJSONLimit is decodeJSON for a body of at most limit bytes (a
+// sign-off with its photo).
+func decodeJSONLimit(r *http.Request, v any, limit int64) error {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
-		return boai.Errorf(boai.EINVALID, "请求体过大或无法读取 / body too large or unreadable")
+		return boai.Errorf(boai.EINVALID, "请求体过大（最多 %d KB）或无法读取 / body too large (%d KB at most) or unreadable", limit>>10, limit>>10)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

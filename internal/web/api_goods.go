@@ -1,15 +1,13 @@
 package web
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -403,7 +401,7 @@ func (s *Server) inKindFromAPI(r *http.Request, in *apiInKindIn) (*inkind.Donati
 			return nil, err
 		}
 		d.Lines = append(d.Lines, inkind.Line{ItemID: it.ID, MedicalGrade: it.MedicalGrade, Spec: l.Spec, Declared: l.Declared,
-			Batch: l.Batch, ProducedOn: l.ProducedOn, ExpiresOn: l.ExpiresOn, Valuation: inkind.Valuation(cmpOr(l.Valuation, string(inkind.Pending))),
+			Batch: l.Batch, ProducedOn: l.ProducedOn, ExpiresOn: l.ExpiresOn, Valuation: inkind.Valuation(cmp.Or(l.Valuation, string(inkind.Pending))),
 			DeclaredFen: money.Fen(l.DeclaredFen), EvidenceKind: l.EvidenceKind, EvidenceRef: l.EvidenceRef, Appraiser: l.Appraiser,
 			ReportNo: l.ReportNo, AppraisedFen: money.Fen(l.AppraisedFen), AppraisedOn: l.AppraisedOn})
 	}
@@ -689,32 +687,4 @@ func decodePhoto(s string) ([]byte, error) {
 		return nil, boai.Errorf(boai.EINVALID, "photo 不是图片（JPEG、PNG 等） / photo is not an image (JPEG, PNG …)")
 	}
 	return b, nil
-}
-
-// decodeJSONLimit is decodeJSON for bodies larger than its 64 KB: strict
-// (unknown fields and trailing data are errors), with the same messages.
-func decodeJSONLimit(r *http.Request, v any, limit int64) error {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
-	if err != nil {
-		return boai.Errorf(boai.EINVALID, "请求体过大（照片不超过 5 MB）或无法读取 / body too large (photo 5 MB at most) or unreadable")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return boai.Errorf(boai.EINVALID, "JSON 语法错误（第 %d 字节）/ malformed JSON at byte %d", se.Offset, se.Offset)
-		case errors.As(err, &te):
-			return boai.Errorf(boai.EINVALID, "字段 %s 类型错误 / field %s has the wrong type", te.Field, te.Field)
-		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return boai.Errorf(boai.EINVALID, "未知字段 / %s", strings.TrimPrefix(err.Error(), "json: "))
-		}
-		return boai.Errorf(boai.EINVALID, "无法读取 JSON / unreadable JSON: %v", err)
-	}
-	if dec.More() {
-		return boai.Errorf(boai.EINVALID, "JSON 之后还有多余内容 / trailing data after JSON")
-	}
-	return nil
 }

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -89,16 +91,11 @@ func (s *Server) itemPick(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	for _, it := range items {
-		fmt.Fprintf(w, "<option value=\"%s\"></option>\n", templateEscape(pickLabel(it)))
+		fmt.Fprintf(w, "<option value=\"%s\"></option>\n", template.HTMLEscapeString(pickLabel(it)))
 	}
 }
 
 func pickLabel(it goods.Item) string { return it.Code + " · " + it.Label() }
-
-func templateEscape(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
-	return r.Replace(s)
-}
 
 func parseQty(s string, line int) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(strings.ReplaceAll(s, ",", "")), 10, 64)
@@ -258,18 +255,11 @@ func (s *Server) readIntake(r *http.Request, v url.Values) (*inkind.Donation, er
 		}
 		d.Lines = append(d.Lines, inkind.Line{ItemID: it.ID, MedicalGrade: it.MedicalGrade, Spec: at(v, "spec", i), Declared: qty,
 			Batch: at(v, "batch", i), ProducedOn: at(v, "produced_on", i), ExpiresOn: at(v, "expires_on", i),
-			Valuation: inkind.Valuation(cmpOr(at(v, "valuation", i), string(inkind.Pending))), DeclaredFen: declared,
+			Valuation: inkind.Valuation(cmp.Or(at(v, "valuation", i), string(inkind.Pending))), DeclaredFen: declared,
 			EvidenceKind: at(v, "evidence_kind", i), EvidenceRef: at(v, "evidence_ref", i), Appraiser: at(v, "appraiser", i),
 			ReportNo: at(v, "report_no", i), AppraisedFen: appraised, AppraisedOn: at(v, "appraised_on", i)})
 	}
 	return d, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 type intakeData struct {
@@ -407,7 +397,7 @@ func (s *Server) inKindCertificate(ctx context.Context, d *inkind.Donation) (cer
 			continue
 		}
 		it := items[l.ItemID]
-		c.Items = append(c.Items, certificate.Item{Name: it.Name, Spec: cmpOr(l.Spec, it.Spec), Quantity: it.Quantity(n)})
+		c.Items = append(c.Items, certificate.Item{Name: it.Name, Spec: cmp.Or(l.Spec, it.Spec), Quantity: it.Quantity(n)})
 	}
 	return c, nil
 }
