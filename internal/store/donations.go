@@ -126,16 +126,20 @@ type donationWrite struct {
 	err     error // this donation's own refusal (a clash), which does not stop the batch
 }
 
-// insertDonations records a batch of donations with one multi-row INSERT
-// and one multi-row audit INSERT: on PostgreSQL two round trips for the
-// whole batch, on SQLite two statements instead of two per donation.
+// insertDonations records a batch of donations on PostgreSQL: one
+// statement inserts them with their ledger transfers (batchLedger), one
+// the audit entries: two round trips for the whole batch.
 // Those the INSERT skipped (a retry, a clash, a certificate number drawn
 // twice) go through createDonation one by one.
 func (t *Tx) insertDonations(ctx context.Context, ws []*donationWrite) error {
 	const cols = 26
+	ledgerSQL, ledgerArgs, err := t.batchLedger(ws)
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
-	b.WriteString(donationInsertHead + "VALUES ")
-	args := make([]any, 0, cols*len(ws))
+	b.WriteString("WITH d AS (" + donationInsertHead + "VALUES ")
+	args := make([]any, 0, cols*len(ws)+len(ledgerArgs))
 	byCert := make(map[string]*donationWrite, len(ws))
 	for i, w := range ws {
 		if i > 0 {
@@ -145,7 +149,10 @@ func (t *Tx) insertDonations(ctx context.Context, ws []*donationWrite) error {
 		args = append(args, donationArgs(w.d)...)
 		byCert[w.d.CertNo] = w
 	}
-	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id, cert_no")
+	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id, cert_no, received_at)")
+	b.WriteString(ledgerSQL)
+	b.WriteString(" SELECT d.id, d.cert_no, x.id IS NOT NULL FROM d LEFT JOIN x ON x.donation_id = d.id")
+	args = append(args, ledgerArgs...)
 	rows, err := t.query(ctx, b.String(), args...)
 	if err != nil {
 		return fmt.Errorf("insert donations: %w", err)
@@ -154,9 +161,16 @@ func (t *Tx) insertDonations(ctx context.Context, ws []*donationWrite) error {
 	for rows.Next() {
 		var id int64
 		var cert string
-		if err := rows.Scan(&id, &cert); err != nil {
+		var posted bool
+		if err := rows.Scan(&id, &cert, &posted); err != nil {
 			rows.Close()
 			return err
+		}
+		if !posted {
+			// A closed month (see batchLedger): the batch runs again a
+			// donation at a time, and this one is refused with why.
+			rows.Close()
+			return fmt.Errorf("donation %s did not post: its month is closed", cert)
 		}
 		if w := byCert[cert]; w != nil {
 			w.d.ID, w.created = id, true
@@ -178,13 +192,6 @@ func (t *Tx) insertDonations(ctx context.Context, ws []*donationWrite) error {
 	}
 	if len(inserted) == 0 {
 		return nil
-	}
-	ds, by := make([]*donation.Donation, len(inserted)), make([]string, len(inserted))
-	for i, w := range inserted {
-		ds[i], by[i] = w.d, w.a.Username
-	}
-	if err := t.postDonations(ctx, ds, by); err != nil {
-		return err
 	}
 	b.Reset()
 	b.WriteString("INSERT INTO audit_log (at, user_id, username, role, via, ip, action, entity, entity_id, before, after) VALUES ")
@@ -293,8 +300,8 @@ const (
 
 // hotWrites are prepared once on SQLite's writer connection when the
 // database opens: the statements every donation runs.
-var hotWrites = []string{insertDonation, insertAudit, selectDonationByKeys, countCertNo, insertTxnStmt, insertPairStmt, insertInflowStmt,
-	txnSumStmt, "SELECT closed_through FROM ledger_periods WHERE id = 1"}
+var hotWrites = []string{insertDonation, insertAudit, selectDonationByKeys, countCertNo, insertDonationTransfer,
+	"SELECT closed_through FROM ledger_periods WHERE id = 1"}
 
 // donationArgs are d's values in insertDonation's column order.
 func donationArgs(d *donation.Donation) []any {

@@ -367,10 +367,22 @@ func (db *DB) MoneyTrail(ctx context.Context, donationID int64) (fund ledger.Acc
 	err = db.readTx(ctx, func(t *Tx) error {
 		var f string
 		var left int64
-		if err := t.queryRow(ctx, `SELECT fund, amount - used FROM fund_inflows WHERE donation_id = ? ORDER BY id LIMIT 1`, donationID).Scan(&f, &left); err != nil {
+		if err := t.queryRow(ctx, `SELECT fund, amount - used FROM fund_inflows WHERE donation_id = ? ORDER BY id LIMIT 1`, donationID).Scan(&f, &left); errors.Is(err, sql.ErrNoRows) {
+			// Not caught up yet (see catchUp): none of it has been spent
+			// or moved, and it sits in its own fund.
+			d, err := scanDonation(t.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.id = ?", donationID))
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil
+			} else if err != nil {
+				return err
 			}
+			tx, err := ledger.ForDonation(d)
+			if err != nil {
+				return nil // a reversal posts nothing of its own to trace
+			}
+			fund, unused = tx.Postings[1].Account, d.AmountFen
+			return nil
+		} else if err != nil {
 			return err
 		}
 		fund = ledger.Account(f)
@@ -501,6 +513,14 @@ func (db *DB) PendingExpenditures(ctx context.Context, user string) (int, error)
 func (t *Tx) chosenByFund(ctx context.Context, chosen map[int64]money.Fen) (map[ledger.Account][]ledger.Link, error) {
 	out := map[ledger.Account][]ledger.Link{}
 	for did, amt := range chosen {
+		// The donation's own fund may not be caught up yet.
+		if d, err := scanDonation(t.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.id = ?", did)); err == nil {
+			if tx, err := ledger.ForDonation(d); err == nil {
+				if err := t.catchUp(ctx, tx.Postings[1].Account); err != nil {
+					return nil, err
+				}
+			}
+		}
 		var fund string
 		err := t.queryRow(ctx, "SELECT fund FROM fund_inflows WHERE donation_id = ? AND used < amount ORDER BY id LIMIT 1", did).Scan(&fund)
 		if errors.Is(err, sql.ErrNoRows) {

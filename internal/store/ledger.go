@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,20 +44,66 @@ func (t *Tx) checkOpen(ctx context.Context, at time.Time) error {
 	return ledger.CheckOpen(closed, at, CertLocation)
 }
 
-// insertTxnStmt and insertPairStmt are what every donation runs: they
-// are prepared once on SQLite (hotWrites).
+// A row of ledger_txns is one transfer (00015): amount moved from its
+// credit account to its debit account. A transaction of several legs is
+// several rows; the first carries the transaction's id and the others
+// point at it with txn_id.
 const (
-	insertTxnStmt = `INSERT INTO ledger_txns (kind, at, period, ref, donation_id, reverses_id, reason, approver, consent, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	insertPairStmt   = "INSERT INTO ledger_postings (txn_id, account, fund, amount) VALUES (?, ?, ?, ?), (?, ?, ?, ?)"
+	transferCols   = "txn_id, kind, at, period, ref, donation_id, reverses_id, reason, approver, consent, created_by, created_at, debit, credit, amount, dr_fund, cr_fund"
+	insertTransfer = "INSERT INTO ledger_txns (" + transferCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	// A donation is one transfer: what every intake runs (prepared once
+	// on SQLite, see hotWrites).
+	insertDonationTransfer = `INSERT INTO ledger_txns (kind, at, period, ref, donation_id, created_by, created_at, debit, credit, amount, cr_fund)
+		VALUES ('donation', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertInflowStmt = "INSERT INTO fund_inflows (fund, donation_id, amount, txn_id) VALUES (?, ?, ?, ?)"
-	txnSumStmt       = "SELECT COALESCE(SUM(amount), 0), COUNT(*) FROM ledger_postings WHERE txn_id = ?"
 )
 
-// postTxn records a validated transaction with its postings and returns
-// its id, reading the sum back inside the same database transaction so an
-// unbalanced entry can never commit. (A donation's pair is balanced by
-// construction instead, in one statement: intake pays for no read.)
+// transfer is one row of the book.
+type transfer struct {
+	debit, credit ledger.Account
+	amount        money.Fen
+}
+
+// transfers pairs a balanced transaction's postings into transfers,
+// debits against credits in their order; what is left over on either
+// side means the postings do not balance.
+func transfers(ps []ledger.Posting) ([]transfer, error) {
+	type leg struct {
+		a ledger.Account
+		v money.Fen
+	}
+	var dr, cr []leg
+	for _, p := range ps {
+		if v := p.Signed(); v > 0 {
+			dr = append(dr, leg{p.Account, v})
+		} else if v < 0 {
+			cr = append(cr, leg{p.Account, -v})
+		}
+	}
+	var out []transfer
+	i, j := 0, 0
+	for i < len(dr) && j < len(cr) {
+		n := min(dr[i].v, cr[j].v)
+		if dr[i].a == cr[j].a {
+			return nil, fmt.Errorf("account %s on both sides of one transfer", dr[i].a)
+		}
+		out = append(out, transfer{debit: dr[i].a, credit: cr[j].a, amount: n})
+		if dr[i].v -= n; dr[i].v == 0 {
+			i++
+		}
+		if cr[j].v -= n; cr[j].v == 0 {
+			j++
+		}
+	}
+	if i < len(dr) || j < len(cr) || len(out) == 0 {
+		return nil, fmt.Errorf("postings do not balance")
+	}
+	return out, nil
+}
+
+// postTxn records a validated transaction as its transfers and returns
+// its id. Each transfer balances by its shape (a positive amount between
+// two accounts, checked by the database too), so the transaction does.
 func (t *Tx) postTxn(ctx context.Context, tx *ledger.Transaction, donationID int64, by string) (int64, error) {
 	if err := tx.Validate(); err != nil {
 		return 0, err
@@ -64,46 +111,39 @@ func (t *Tx) postTxn(ctx context.Context, tx *ledger.Transaction, donationID int
 	if err := t.checkOpen(ctx, tx.At); err != nil {
 		return 0, err
 	}
-	id, err := t.insert(ctx, insertTxnStmt, tx.Kind, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref,
-		nullID(donationID), nullID(tx.Reverses), tx.Reason, tx.Approver, tx.Consent, by, micros(t.db.Now()))
+	trs, err := transfers(tx.Postings)
 	if err != nil {
-		if isUniqueViolation(err) {
-			return 0, boai.Errorf(boai.ECONFLICT, "该业务已入账 / already posted: %s", tx.Ref)
+		return 0, fmt.Errorf("ledger transaction %s: %w", tx.Ref, err)
+	}
+	var id int64
+	for i, tr := range trs {
+		var txnID any
+		if i > 0 {
+			txnID = id
 		}
-		return 0, fmt.Errorf("insert ledger transaction: %w", err)
+		n, err := t.insert(ctx, insertTransfer, txnID, tx.Kind, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref,
+			nullID(donationID), nullID(tx.Reverses), tx.Reason, tx.Approver, tx.Consent, by, micros(t.db.Now()),
+			string(tr.debit), string(tr.credit), int64(tr.amount), string(tr.debit.Fund()), string(tr.credit.Fund()))
+		if err != nil {
+			if isUniqueViolation(err) {
+				return 0, boai.Errorf(boai.ECONFLICT, "该业务已入账 / already posted: %s", tx.Ref)
+			}
+			return 0, fmt.Errorf("insert ledger transfer: %w", err)
+		}
+		if i == 0 {
+			id = n
+		}
 	}
 	tx.ID = id
-	var b strings.Builder
-	b.WriteString("INSERT INTO ledger_postings (txn_id, account, fund, amount) VALUES ")
-	args := make([]any, 0, 4*len(tx.Postings))
-	for i, p := range tx.Postings {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?)")
-		args = append(args, id, string(p.Account), string(p.Account.Fund()), int64(p.Signed()))
-	}
-	if _, err := t.exec(ctx, b.String(), args...); err != nil {
-		return 0, fmt.Errorf("insert postings: %w", err)
-	}
-	return id, t.checkBalanced(ctx, id)
+	return id, nil
 }
 
-func (t *Tx) checkBalanced(ctx context.Context, id int64) error {
-	var sum, n int64
-	if err := t.queryRow(ctx, txnSumStmt, id).Scan(&sum, &n); err != nil {
-		return err
-	}
-	if sum != 0 || n < 2 {
-		return fmt.Errorf("ledger transaction %d does not balance (sum %d over %d postings)", id, sum, n)
-	}
-	return nil
-}
-
-// postDonation posts a money donation with its intake: debit where the
-// money arrived, credit its fund, and the fund's new inflow. A reversal
-// posts the reversal of the donation's transaction, if none of the money
-// has been spent yet.
+// postDonation posts a money donation with its intake: one transfer from
+// its fund to where the money arrived. (The fund's inflow row, which
+// spending uses, is caught up from these transfers when the fund is next
+// spent from: intake writes nothing more.) A reversal posts the
+// reversal of the donation's transaction, if none of the money has been
+// spent yet.
 func (t *Tx) postDonation(ctx context.Context, d *donation.Donation, by string) error {
 	if d.Kind == donation.KindReversal {
 		return t.postDonationReversal(ctx, d, by)
@@ -116,111 +156,61 @@ func (t *Tx) postDonation(ctx context.Context, d *donation.Donation, by string) 
 		return err
 	}
 	asset, fund := tx.Postings[0].Account, tx.Postings[1].Account
-	// On PostgreSQL the id comes back with the insert (one round trip);
-	// SQLite's one writer knows the last id without RETURNING.
-	var id int64
-	if t.db.Dialect == Postgres {
-		if err := t.queryRow(ctx, insertTxnStmt+" RETURNING id", tx.Kind, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref, d.ID, nil,
-			"", "", "", by, micros(t.db.Now())).Scan(&id); err != nil {
-			return fmt.Errorf("post donation: %w", err)
-		}
-	} else {
-		res, err := t.exec(ctx, insertTxnStmt, tx.Kind, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref, d.ID, nil, "", "", "",
-			by, micros(t.db.Now()))
-		if err != nil {
-			return fmt.Errorf("post donation: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
+	if err := t.holdFunds(ctx, []ledger.Account{fund}); err != nil {
+		return err
 	}
-	amount := int64(d.AmountFen)
-	if _, err := t.exec(ctx, insertPairStmt, id, string(asset), "", amount, id, string(fund), string(fund), -amount); err != nil {
+	// One row, balanced by its shape: intake pays for nothing more.
+	if _, err := t.exec(ctx, insertDonationTransfer, micros(tx.At), string(ledger.PeriodOf(tx.At, CertLocation)), tx.Ref, d.ID, by,
+		micros(t.db.Now()), string(asset), string(fund), int64(d.AmountFen), string(fund)); err != nil {
 		return fmt.Errorf("post donation: %w", err)
 	}
-	if _, err := t.exec(ctx, insertInflowStmt, string(fund), d.ID, amount, id); err != nil {
-		return fmt.Errorf("fund inflow: %w", err)
-	}
-	// Balanced by construction: one statement debits and credits the same
-	// amount (the database's own check would cost intake a read each).
 	return nil
 }
 
-// postDonations posts a batch of donations (PostgreSQL's multi-row path):
-// one INSERT for their transactions, one for all postings, one for the
-// inflows, whatever the batch's size.
-func (t *Tx) postDonations(ctx context.Context, ds []*donation.Donation, by []string) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	closed, err := t.closedThrough(ctx)
-	if err != nil {
-		return err
-	}
-	txns := make([]ledger.Transaction, len(ds))
-	var b strings.Builder
-	b.WriteString("INSERT INTO ledger_txns (kind, at, period, ref, donation_id, created_by, created_at) VALUES ")
-	args := make([]any, 0, 7*len(ds))
-	now := micros(t.db.Now())
-	for i, d := range ds {
-		if d.Kind == donation.KindReversal {
-			return fmt.Errorf("a reversal in a donation batch")
+// batchLedger is the rest of a batch's donation INSERT on PostgreSQL
+// (insertDonations): common table expressions that post each inserted
+// donation's transfer in the same statement, so the book costs a batch
+// no extra round trip. The donations come in as CTE d (id, cert_no,
+// received_at); the statement ends with what it posted, as CTE x
+// (id, donation_id), for the caller to check that every inserted
+// donation posted.
+//
+// Inside the statement, before any transfer id is drawn (the CTE lk is
+// an aggregate, so it has taken every lock before it yields the row each
+// transfer joins), the batch takes its funds' shared locks (holdFunds).
+// A donation dated into a closed month does not post; the caller sees it
+// missing and the batch runs again a donation at a time, where it is
+// refused with its reason.
+func (t *Tx) batchLedger(ws []*donationWrite) (string, []any, error) {
+	n := len(ws)
+	certs, assets, funds, periods, by := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	amounts := make([]int64, n)
+	var keys []string
+	for i, w := range ws {
+		if w.d.Kind == donation.KindReversal {
+			return "", nil, fmt.Errorf("a reversal in a donation batch")
 		}
-		if txns[i], err = ledger.ForDonation(d); err != nil {
-			return err
+		tx, err := ledger.ForDonation(w.d)
+		if err != nil {
+			return "", nil, err
 		}
-		if err := ledger.CheckOpen(closed, d.ReceivedAt, CertLocation); err != nil {
-			return err
+		fund := tx.Postings[1].Account
+		if k := "fund:" + string(fund); !slices.Contains(keys, k) {
+			keys = append(keys, k)
 		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, ledger.KindDonation, micros(d.ReceivedAt), string(ledger.PeriodOf(d.ReceivedAt, CertLocation)), txns[i].Ref, d.ID, by[i], now)
+		certs[i], assets[i], funds[i], amounts[i] = w.d.CertNo, string(tx.Postings[0].Account), string(fund), int64(w.d.AmountFen)
+		periods[i], by[i] = string(ledger.PeriodOf(w.d.ReceivedAt, CertLocation)), w.a.Username
 	}
-	b.WriteString(" RETURNING id, donation_id")
-	rows, err := t.query(ctx, b.String(), args...)
-	if err != nil {
-		return fmt.Errorf("post donations: %w", err)
-	}
-	ids := make(map[int64]int64, len(ds))
-	for rows.Next() {
-		var id, did int64
-		if err := rows.Scan(&id, &did); err != nil {
-			rows.Close()
-			return err
-		}
-		ids[did] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	var p, f strings.Builder
-	p.WriteString("INSERT INTO ledger_postings (txn_id, account, fund, amount) VALUES ")
-	f.WriteString("INSERT INTO fund_inflows (fund, donation_id, amount, txn_id) VALUES ")
-	pargs := make([]any, 0, 8*len(ds))
-	fargs := make([]any, 0, 4*len(ds))
-	for i, d := range ds {
-		id := ids[d.ID]
-		if i > 0 {
-			p.WriteString(", ")
-			f.WriteString(", ")
-		}
-		p.WriteString("(?, ?, ?, ?), (?, ?, ?, ?)")
-		f.WriteString("(?, ?, ?, ?)")
-		asset, fund := txns[i].Postings[0].Account, txns[i].Postings[1].Account
-		amount := int64(d.AmountFen)
-		pargs = append(pargs, id, string(asset), "", amount, id, string(fund), string(fund), -amount)
-		fargs = append(fargs, string(fund), d.ID, amount, id)
-	}
-	if _, err := t.exec(ctx, p.String(), pargs...); err != nil {
-		return fmt.Errorf("post donations: %w", err)
-	}
-	if _, err := t.exec(ctx, f.String(), fargs...); err != nil {
-		return fmt.Errorf("fund inflows: %w", err)
-	}
-	return nil
+	slices.Sort(keys)
+	const q = `, lk AS (SELECT COUNT(pg_advisory_xact_lock_shared(hashtext(k))) AS n FROM unnest(?::text[]) AS k),
+	l AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS l(cert, asset, fund, amount, period, by)),
+	x AS (INSERT INTO ledger_txns (kind, at, period, ref, donation_id, created_by, created_at, debit, credit, amount, cr_fund)
+		SELECT 'donation', d.received_at, l.period, 'donation:' || d.id, d.id, l.by, ?, l.asset, l.fund, l.amount, l.fund
+		FROM d JOIN l ON l.cert = d.cert_no CROSS JOIN lk
+		WHERE l.period > (SELECT closed_through FROM ledger_periods WHERE id = 1) AND lk.n >= 0
+		ORDER BY d.id
+		RETURNING id, donation_id)`
+	return q, []any{keys, certs, assets, funds, amounts, periods, by, micros(t.db.Now())}, nil
 }
 
 // postDonationReversal cancels a donation's transaction when the donation
@@ -228,9 +218,19 @@ func (t *Tx) postDonations(ctx context.Context, ds []*donation.Donation, by []st
 // taken back: the reversal is refused, naming what used it.
 func (t *Tx) postDonationReversal(ctx context.Context, rev *donation.Donation, by string) error {
 	// The donation's own transaction, found through its first inflow
-	// (indexed by donation), not by its ref (not indexed, see 00013).
+	// (indexed by donation), not by its ref (not indexed, see 00013),
+	// once its fund's inflows are caught up.
+	orig0, err := scanDonation(t.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.id = ?", rev.ReversesID))
+	if err != nil {
+		return fmt.Errorf("donation reversed: %w", err)
+	}
+	if otx, err := ledger.ForDonation(orig0); err == nil {
+		if err := t.catchUp(ctx, otx.Postings[1].Account); err != nil {
+			return err
+		}
+	}
 	var txnID int64
-	err := t.queryRow(ctx, "SELECT txn_id FROM fund_inflows WHERE donation_id = ? ORDER BY id LIMIT 1", rev.ReversesID).Scan(&txnID)
+	err = t.queryRow(ctx, "SELECT txn_id FROM fund_inflows WHERE donation_id = ? ORDER BY id LIMIT 1", rev.ReversesID).Scan(&txnID)
 	var orig *ledger.Transaction
 	if err == nil {
 		orig, err = t.txnByID(ctx, txnID)
@@ -270,22 +270,18 @@ func (t *Tx) txnByID(ctx context.Context, id int64) (*ledger.Transaction, error)
 		return nil, err
 	}
 	tx.At, tx.Reverses = fromMicros(at), reverses.Int64
-	rows, err := t.query(ctx, "SELECT account, amount FROM ledger_postings WHERE txn_id = ? ORDER BY id", tx.ID)
+	rows, err := t.query(ctx, "SELECT debit, credit, amount FROM ledger_txns WHERE id = ? OR txn_id = ? ORDER BY id", tx.ID, tx.ID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var a string
+		var dr, cr string
 		var v int64
-		if err := rows.Scan(&a, &v); err != nil {
+		if err := rows.Scan(&dr, &cr, &v); err != nil {
 			return nil, err
 		}
-		if v > 0 {
-			tx.Postings = append(tx.Postings, ledger.Dr(ledger.Account(a), money.Fen(v)))
-		} else {
-			tx.Postings = append(tx.Postings, ledger.Cr(ledger.Account(a), money.Fen(-v)))
-		}
+		tx.Postings = append(tx.Postings, ledger.Dr(ledger.Account(dr), money.Fen(v)), ledger.Cr(ledger.Account(cr), money.Fen(v)))
 	}
 	return tx, rows.Err()
 }
@@ -298,11 +294,24 @@ func (t *Tx) fundBalance(ctx context.Context, fund ledger.Account) (money.Fen, e
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	var tail int64
-	if err := t.queryRow(ctx, "SELECT COALESCE(SUM(amount), 0) FROM ledger_postings WHERE fund = ? AND id > ?", string(fund), through).Scan(&tail); err != nil {
-		return 0, err
+	_, tail, err := t.fundTail(ctx, fund, through)
+	return money.Fen(base + tail), err
+}
+
+// fundTail sums what came into a fund less what left it after transfer
+// through, and names the last transfer summed (through when none).
+func (t *Tx) fundTail(ctx context.Context, fund ledger.Account, through int64) (last, sum int64, err error) {
+	var crLast, drLast sql.NullInt64
+	var in, out int64
+	if err := t.queryRow(ctx, `SELECT MAX(id), COALESCE(SUM(amount), 0) FROM ledger_txns WHERE cr_fund = ? AND cr_fund <> '' AND id > ?`,
+		string(fund), through).Scan(&crLast, &in); err != nil {
+		return 0, 0, err
 	}
-	return money.Fen(base - tail), nil // funds keep credit balances: postings are debit positive
+	if err := t.queryRow(ctx, `SELECT MAX(id), COALESCE(SUM(amount), 0) FROM ledger_txns WHERE dr_fund = ? AND dr_fund <> '' AND id > ?`,
+		string(fund), through).Scan(&drLast, &out); err != nil {
+		return 0, 0, err
+	}
+	return max(through, crLast.Int64, drLast.Int64), in - out, nil
 }
 
 // FundBalance is a fund's balance now.
@@ -316,54 +325,124 @@ func (db *DB) FundBalance(ctx context.Context, fund ledger.Account) (money.Fen, 
 	return b, err
 }
 
+// holdFunds keeps, on PostgreSQL, a spend of these funds from running
+// while this transaction posts to them (a shared advisory lock per fund;
+// spends take it exclusively). Transaction ids are drawn after the lock,
+// so once a spend holds a fund every posting to it with a lower id has
+// committed: catching up by id never skips one that commits late. SQLite's
+// one writer needs none of this.
+func (t *Tx) holdFunds(ctx context.Context, funds []ledger.Account) error {
+	if t.db.Dialect != Postgres || len(funds) == 0 {
+		return nil
+	}
+	keys := make([]string, len(funds))
+	for i, f := range funds {
+		keys[i] = "fund:" + string(f)
+	}
+	slices.Sort(keys)
+	_, err := t.exec(ctx, "SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest(?::text[]) AS k", keys)
+	return err
+}
+
+// holdFund takes a fund for a spend (or a roll of its checkpoint): on
+// PostgreSQL an exclusive advisory lock that waits for the donations
+// posting to it; SQLite's one writer already runs these one at a time.
+func (t *Tx) holdFund(ctx context.Context, fund ledger.Account) error {
+	if t.db.Dialect != Postgres {
+		return nil
+	}
+	_, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", "fund:"+string(fund))
+	return err
+}
+
+// catchUp takes a fund and writes the inflow rows of the donations
+// posted to it since it was last caught up, in the order they came, so
+// spending (first in, first out) and reversals see every one of them.
+func (t *Tx) catchUp(ctx context.Context, fund ledger.Account) error {
+	if err := t.holdFund(ctx, fund); err != nil {
+		return err
+	}
+	var through int64
+	if err := t.queryRow(ctx, "SELECT through_id FROM fund_cursors WHERE fund = ?", string(fund)).Scan(&through); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	var last sql.NullInt64
+	if err := t.queryRow(ctx, "SELECT MAX(id) FROM ledger_txns WHERE cr_fund = ? AND cr_fund <> '' AND id > ?", string(fund), through).Scan(&last); err != nil {
+		return err
+	}
+	if !last.Valid {
+		return nil
+	}
+	if _, err := t.exec(ctx, `INSERT INTO fund_inflows (fund, donation_id, amount, txn_id)
+		SELECT cr_fund, donation_id, amount, id FROM ledger_txns
+		WHERE cr_fund = ? AND cr_fund <> '' AND id > ? AND id <= ? AND kind = 'donation' ORDER BY id`, string(fund), through, last.Int64); err != nil {
+		return fmt.Errorf("catch up inflows of %s: %w", fund, err)
+	}
+	_, err := t.exec(ctx, `INSERT INTO fund_cursors (fund, through_id) VALUES (?, ?)
+		ON CONFLICT (fund) DO UPDATE SET through_id = excluded.through_id`, string(fund), last.Int64)
+	return err
+}
+
 // RollCheckpoints moves every fund's checkpoint up to its last posting, so
-// a balance read sums only what came since. It runs in the background; a
-// donation never waits for it.
+// a balance read sums only what came since, and catches the fund's
+// inflows up, so a spend has little left to do. It runs in the
+// background; a donation never waits for it.
 func (db *DB) RollCheckpoints(ctx context.Context) (int, error) {
-	n := 0
-	err := db.WriteAlone(ctx, func(tx *Tx) error {
-		n = 0
-		rows, err := tx.query(ctx, `SELECT p.fund, MAX(p.id), SUM(p.amount) FROM ledger_postings p
-			LEFT JOIN ledger_checkpoints c ON c.fund = p.fund
-			WHERE p.fund <> '' AND p.id > COALESCE(c.through_id, 0) GROUP BY p.fund`)
+	var funds []string
+	if err := db.readTx(ctx, func(t *Tx) error {
+		funds = funds[:0]
+		rows, err := t.query(ctx, "SELECT cr_fund FROM ledger_txns WHERE cr_fund <> '' UNION SELECT dr_fund FROM ledger_txns WHERE dr_fund <> ''")
 		if err != nil {
 			return err
 		}
-		type roll struct {
-			fund        string
-			through, by int64
-		}
-		var rs []roll
+		defer rows.Close()
 		for rows.Next() {
-			var r roll
-			if err := rows.Scan(&r.fund, &r.through, &r.by); err != nil {
-				rows.Close()
+			var f string
+			if err := rows.Scan(&f); err != nil {
 				return err
 			}
-			rs = append(rs, r)
+			funds = append(funds, f)
 		}
-		rows.Close()
-		for _, r := range rs {
-			if _, err := tx.exec(ctx, `INSERT INTO ledger_checkpoints (fund, through_id, balance) VALUES (?, ?, ?)
+		return rows.Err()
+	}); err != nil {
+		return 0, err
+	}
+	slices.Sort(funds)
+	n := 0
+	// A fund at a time: each holds its fund's spends (and, on PostgreSQL,
+	// its donations) only for as long as its own roll takes.
+	for _, f := range funds {
+		err := db.Write(ctx, func(t *Tx) error {
+			if err := t.catchUp(ctx, ledger.Account(f)); err != nil {
+				return err
+			}
+			var through int64
+			if err := t.queryRow(ctx, "SELECT through_id FROM ledger_checkpoints WHERE fund = ?", f).Scan(&through); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			last, sum, err := t.fundTail(ctx, ledger.Account(f), through)
+			if err != nil || last == through {
+				return err
+			}
+			_, err = t.exec(ctx, `INSERT INTO ledger_checkpoints (fund, through_id, balance) VALUES (?, ?, ?)
 				ON CONFLICT (fund) DO UPDATE SET through_id = excluded.through_id, balance = ledger_checkpoints.balance + excluded.balance`,
-				r.fund, r.through, -r.by); err != nil {
-				return err
-			}
-			n++
+				f, last, sum)
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("roll %s: %w", f, err)
 		}
-		return nil
-	})
-	return n, err
+		n++
+	}
+	return n, nil
 }
 
 // reserve checks, before a spend is posted, that a fund holds amount:
-// spends of one fund queue on it (a PostgreSQL advisory lock; SQLite's
-// one writer already runs them one at a time), donations never wait.
+// spends of one fund queue on it (holdFund), donations do not wait for
+// one another.
 func (t *Tx) reserve(ctx context.Context, fund ledger.Account, amount money.Fen) error {
-	if t.db.Dialect == Postgres {
-		if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", "fund:"+string(fund)); err != nil {
-			return err
-		}
+	if err := t.catchUp(ctx, fund); err != nil {
+		return err
 	}
 	bal, err := t.fundBalance(ctx, fund)
 	if err != nil {
@@ -380,7 +459,7 @@ func (t *Tx) spendFrom(ctx context.Context, fund ledger.Account, amount money.Fe
 	var inflows []ledger.Inflow
 	var need money.Fen
 	byID := map[int64]int64{} // inflow id → donation id
-	rows, err := t.query(ctx, "SELECT id, donation_id, amount, used FROM fund_inflows WHERE fund = ? AND used < amount ORDER BY id", string(fund))
+	rows, err := t.query(ctx, "SELECT id, donation_id, amount, used FROM fund_inflows WHERE fund = ? AND used < amount ORDER BY txn_id, id", string(fund))
 	if err != nil {
 		return nil, err
 	}

@@ -212,6 +212,47 @@ func TestLedgerPeriodsAndThresholds(t *testing.T) {
 	})
 }
 
+// Donations that arrive together share a batch (on PostgreSQL one
+// statement inserts and posts them): one dated into a closed month is
+// refused on its own, the others post.
+func TestLedgerClosedMonthInABatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, b := seed(t, db)
+		now := time.Date(2026, 3, 5, 10, 0, 0, 0, store.CertLocation)
+		db.Now = func() time.Time { return now }
+		if err := db.ClosePeriod(ctx, boss, "2026-02"); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 48)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d := newDonation(b.ID, fmt.Sprintf("BATCH-%d", i), 10_00)
+				d.ReceivedAt = now.Add(-time.Hour)
+				if i%8 == 0 {
+					d.ReceivedAt = time.Date(2026, 2, 27, 9, 0, 0, 0, store.CertLocation)
+				}
+				_, errs[i] = db.CreateDonation(ctx, actor, d)
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if i%8 == 0 && boai.ErrorCode(err) != boai.ECONFLICT {
+				t.Errorf("donation %d, back-dated into a closed month: %v", i, err)
+			} else if i%8 != 0 && err != nil {
+				t.Errorf("donation %d: %v", i, err)
+			}
+		}
+		if bal, err := db.FundBalance(ctx, ledger.GeneralFund); err != nil || bal != 42*10_00 {
+			t.Errorf("general fund %v (%v), want %v", bal, err, money.Fen(42*10_00))
+		}
+		checkBook(t, db)
+	})
+}
+
 // Concurrent spending from one fund never overdraws it: of 12 payments of
 // 40% each, exactly two go through.
 func TestLedgerConcurrentSpending(t *testing.T) {

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -69,5 +71,157 @@ func TestMigrateLotSourcesKeepsStock(t *testing.T) {
 	}
 	if _, err := conn.ExecContext(ctx, "INSERT INTO stock_moves (doc_id, lot_id, item_id, warehouse_id, delta, balance, at) VALUES (1, 999, 1, 1, 1, 1, 0)"); err == nil {
 		t.Fatal("a move to a missing lot was accepted: foreign keys are off")
+	}
+}
+
+// The transfers migration rebuilds the book: a transaction's postings
+// become transfers, the first keeping the transaction's id, and inflows
+// are no longer written at intake. A book written the old way must keep
+// every amount on every account, know how far each fund's inflows are
+// written, and go back down again.
+func TestMigrateTransfersKeepsBook(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		conn, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "old.db")+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetMaxOpenConns(1)
+		testMigrateTransfers(t, conn, SQLite)
+	})
+	dsn := os.Getenv("BOAI_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("BOAI_TEST_POSTGRES is not set: CI must run the suite on PostgreSQL too")
+		}
+		return
+	}
+	t.Run("postgres", func(t *testing.T) {
+		url, schema, err := FreshSchema(dsn, "boai_test_")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer DropSchema(dsn, schema)
+		conn, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		testMigrateTransfers(t, conn, Postgres)
+	})
+}
+
+func testMigrateTransfers(t *testing.T, conn *sql.DB, dialect Dialect) {
+	ctx := context.Background()
+	sub, _ := fs.Sub(migrations, "migrations/"+map[Dialect]string{SQLite: "sqlite", Postgres: "postgres"}[dialect])
+	p, err := goose.NewProvider(map[Dialect]goose.Dialect{SQLite: goose.DialectSQLite3, Postgres: goose.DialectPostgres}[dialect], conn, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 14); err != nil {
+		t.Fatal(err)
+	}
+	rebind := (&DB{Dialect: dialect}).q
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := conn.ExecContext(ctx, rebind(q), args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	count := func(q string) (n, sum int64) {
+		t.Helper()
+		if err := conn.QueryRowContext(ctx, q).Scan(&n, &sum); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n, sum
+	}
+	balances := func() map[string]int64 {
+		t.Helper()
+		rows, err := conn.QueryContext(ctx, "SELECT account, SUM(amount) FROM ledger_postings GROUP BY account")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int64{}
+		for rows.Next() {
+			var a string
+			var v int64
+			if err := rows.Scan(&a, &v); err != nil {
+				t.Fatal(err)
+			}
+			out[a] = v
+		}
+		return out
+	}
+	exec("INSERT INTO branches (id, code, name) VALUES (1, 'HZ', '杭州市红十字会')")
+	for i := int64(1); i <= 3; i++ {
+		exec(`INSERT INTO donations (id, cert_no, kind, branch_id, donor_kind, donor_name, anonymous, amount_fen, channel, received_at,
+			designation_kind, fund_label, fingerprint, source, created_by, created_at)
+			VALUES (?, ?, 'donation', 1, 'person', '张三', false, 1000, 'bank', 0, 'undesignated', '', ?, 'manual', 'x', 0)`, i, fmt.Sprint("C", i), fmt.Sprint(i))
+		exec("INSERT INTO ledger_txns (id, kind, at, period, ref, donation_id, created_by, created_at) VALUES (?, 'donation', 0, '1970-01', '', ?, 'x', 0)", i, i)
+		exec("INSERT INTO ledger_postings (txn_id, account, fund, amount) VALUES (?, '1002', '', 1000), (?, '3101', '3101', -1000)", i, i)
+		exec("INSERT INTO fund_inflows (fund, donation_id, amount, used, txn_id) VALUES ('3101', ?, 1000, ?, ?)", i, map[int64]int64{1: 1000, 2: 400, 3: 0}[i], i)
+	}
+	// A payment from two expense accounts: two legs against one credit.
+	exec("INSERT INTO ledger_txns (id, kind, at, period, ref, created_by, created_at) VALUES (4, 'payment', 0, '1970-01', 'expenditure:1', 'x', 0)")
+	exec("INSERT INTO ledger_postings (txn_id, account, fund, amount) VALUES (4, '5101:3101', '3101', 1000), (4, '5102:3101', '3101', 400), (4, '1002', '', -1400)")
+	exec("INSERT INTO fund_links (donation_id, txn_id, fund, amount) VALUES (1, 4, '3101', 1000), (2, 4, '3101', 400)")
+	exec("INSERT INTO ledger_checkpoints (fund, through_id, balance) VALUES ('3101', 4, 2000)")
+	before := balances()
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := count("SELECT COUNT(*), 0 FROM ledger_txns WHERE txn_id IS NULL"); n != 4 {
+		t.Fatalf("transactions after migration: %d", n)
+	}
+	if n, legs := count("SELECT COUNT(*), SUM(txn_id) FROM ledger_txns WHERE txn_id IS NOT NULL"); n != 1 || legs != 4 {
+		t.Fatalf("second legs after migration: %d (of %d)", n, legs)
+	}
+	if after := balances(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("balances changed: %v, were %v", after, before)
+	}
+	if n, cursor := count("SELECT COUNT(*), MAX(through_id) FROM fund_cursors WHERE fund = '3101'"); n != 1 || cursor != 3 {
+		t.Fatalf("fund cursor: %d", cursor)
+	}
+	if n, _ := count("SELECT COUNT(*), 0 FROM ledger_checkpoints"); n != 0 {
+		t.Fatalf("checkpoints by posting id survived: %d", n)
+	}
+	for _, q := range []string{"UPDATE ledger_txns SET reason = 'x' WHERE id = 1", "DELETE FROM ledger_txns WHERE id = 1",
+		"INSERT INTO ledger_txns (kind, at, period, ref, created_by, created_at, debit, credit, amount) VALUES ('payment', 0, '', 'e:2', 'x', 0, '1002', '1002', 5)",
+		"INSERT INTO ledger_txns (kind, at, period, ref, created_by, created_at, debit, credit, amount) VALUES ('payment', 0, '', 'e:2', 'x', 0, '5101', '1002', 0)"} {
+		if _, err := conn.ExecContext(ctx, q); err == nil {
+			t.Fatalf("%s: accepted after the rebuild", q)
+		}
+	}
+	if dialect == SQLite {
+		if rows, err := conn.QueryContext(ctx, "PRAGMA foreign_key_check"); err != nil || rows.Next() {
+			t.Fatalf("foreign key violations after the rebuild (%v)", err)
+		} else {
+			rows.Close()
+		}
+	}
+	reversal := "INSERT INTO ledger_txns (kind, at, period, ref, reverses_id, created_by, created_at, debit, credit, amount, dr_fund) VALUES ('reversal', 0, '', '', 3, 'x', 0, '3101', '1002', 1000, '3101')"
+	exec(reversal)
+	if _, err := conn.ExecContext(ctx, reversal); err == nil {
+		t.Fatal("a transaction reversed twice")
+	}
+	// A donation posted the new way (no inflow), then down: its inflow is
+	// written so the old code finds it, and every posting is back.
+	exec(`INSERT INTO donations (id, cert_no, kind, branch_id, donor_kind, donor_name, anonymous, amount_fen, channel, received_at,
+		designation_kind, fund_label, fingerprint, source, created_by, created_at)
+		VALUES (4, 'C4', 'donation', 1, 'person', '李四', false, 500, 'bank', 0, 'undesignated', '', '4', 'manual', 'x', 0)`)
+	exec("INSERT INTO ledger_txns (kind, at, period, ref, donation_id, created_by, created_at, debit, credit, amount, cr_fund) VALUES ('donation', 0, '1970-01', '', 4, 'x', 0, '1002', '3101', 500, '3101')")
+	before = balances()
+	if _, err := p.Down(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, unused := count("SELECT COUNT(*), SUM(amount - used) FROM fund_inflows"); n != 4 || unused != 2100 {
+		t.Fatalf("inflows after down: %d rows, %d unused", n, unused)
+	}
+	if n, _ := count("SELECT COUNT(*), 0 FROM ledger_postings"); n != 13 {
+		t.Fatalf("postings after down: %d", n)
+	}
+	if after := balances(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("balances changed going down: %v, were %v", after, before)
 	}
 }
