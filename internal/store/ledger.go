@@ -202,7 +202,7 @@ func (t *Tx) batchLedger(ws []*donationWrite) (string, []any, error) {
 		periods[i], by[i] = string(ledger.PeriodOf(w.d.ReceivedAt, CertLocation)), w.a.Username
 	}
 	slices.Sort(keys)
-	const q = `, lk AS (SELECT COUNT(pg_advisory_xact_lock_shared(hashtext(k))) AS n FROM unnest(?::text[]) AS k),
+	const q = `, lk AS (SELECT COUNT(pg_advisory_xact_lock_shared(hashtext(current_schema() || '/' || k))) AS n FROM unnest(?::text[]) AS k),
 	l AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS l(cert, asset, fund, amount, period, by)),
 	x AS (INSERT INTO ledger_txns (kind, at, period, ref, donation_id, created_by, created_at, debit, credit, amount, cr_fund)
 		SELECT 'donation', d.received_at, l.period, 'donation:' || d.id, d.id, l.by, ?, l.asset, l.fund, l.amount, l.fund
@@ -327,7 +327,9 @@ func (db *DB) FundBalance(ctx context.Context, fund ledger.Account) (money.Fen, 
 
 // holdFunds keeps, on PostgreSQL, a spend of these funds from running
 // while this transaction posts to them (a shared advisory lock per fund;
-// spends take it exclusively). Transaction ids are drawn after the lock,
+// spends take it exclusively). Advisory locks are the whole database's,
+// so their keys name the schema: boai instances in other schemas of the
+// same database (tests, benchmarks) do not wait for each other. Transaction ids are drawn after the lock,
 // so once a spend holds a fund every posting to it with a lower id has
 // committed: catching up by id never skips one that commits late. SQLite's
 // one writer needs none of this.
@@ -340,7 +342,7 @@ func (t *Tx) holdFunds(ctx context.Context, funds []ledger.Account) error {
 		keys[i] = "fund:" + string(f)
 	}
 	slices.Sort(keys)
-	_, err := t.exec(ctx, "SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest(?::text[]) AS k", keys)
+	_, err := t.exec(ctx, "SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || '/' || k)) FROM unnest(?::text[]) AS k", keys)
 	return err
 }
 
@@ -351,7 +353,7 @@ func (t *Tx) holdFund(ctx context.Context, fund ledger.Account) error {
 	if t.db.Dialect != Postgres {
 		return nil
 	}
-	_, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", "fund:"+string(fund))
+	_, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/' || ?))", "fund:"+string(fund))
 	return err
 }
 

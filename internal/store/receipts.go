@@ -116,7 +116,7 @@ func (t *Tx) lockReceipts(ctx context.Context) error {
 	if t.db.Dialect != Postgres {
 		return nil
 	}
-	if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('boai:receipts'))"); err != nil {
+	if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/boai:receipts'))"); err != nil {
 		return fmt.Errorf("receipt lock: %w", err)
 	}
 	return nil
