@@ -40,7 +40,7 @@ func Spending(ctx context.Context, db *store.DB, staff map[string]audit.Actor, n
 	}
 	policy := ledger.DefaultPolicy
 	for i, f := range funds {
-		if f.Balance < 10_000_00 {
+		if f.Fund.Goods() || f.Balance < 10_000_00 {
 			continue // small funds wait for more gifts
 		}
 		share := f.Balance * money.Fen(85+i%10) / 100

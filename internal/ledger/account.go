@@ -28,6 +28,18 @@ const (
 const (
 	GeneralFund    Account = "3101" // 非限定性基金
 	restrictedBase         = "3102" // 限定性基金, one per designation: "3102:<kind>:<target>"
+	// GoodsFund holds donated goods at their value, apart from the money
+	// funds, so goods never count as money that can be spent. (Where
+	// designated goods may go is the stock's rule: designated lots only
+	// leave for their designation.)
+	GoodsFund Account = "3201" // 受赠物资基金
+)
+
+// Goods accounts: goods leaving the warehouse at the value they came in
+// with, charged to the goods fund.
+const (
+	GoodsDistributed Account = "5104" // 物资拨付
+	GoodsWrittenOff  Account = "5202" // 物资报损
 )
 
 // Class is what an account is for.
@@ -49,7 +61,14 @@ const (
 	Operating   Category = "operating"   // 运营及管理费用
 )
 
-// Categories lists the expense categories in display order.
+// Goods leave at value under their own categories, never through an
+// expenditure (which pays money).
+const (
+	GoodsOut  Category = "goods_distributed" // 物资拨付
+	GoodsLoss Category = "goods_written_off" // 物资报损
+)
+
+// Categories lists the expense categories of expenditures in display order.
 var Categories = []Category{Procurement, Grant, Transfer, Operating}
 
 var categoryCode = map[Category]string{Procurement: "5101", Grant: "5102", Transfer: "5103", Operating: "5201"}
@@ -58,21 +77,25 @@ type accountInfo struct {
 	class  Class
 	zh, en string
 	cat    Category
+	fund   Account // the fund an expense account is charged to, when fixed
 }
 
 var chart = map[string]accountInfo{
-	"1001": {ClassAsset, "库存现金", "Cash", ""},
-	"1002": {ClassAsset, "银行存款", "Bank", ""},
-	"1012": {ClassAsset, "微信支付待清算", "WeChat Pay clearing", ""},
-	"1013": {ClassAsset, "支付宝待清算", "Alipay clearing", ""},
-	"1019": {ClassAsset, "其他渠道待清算", "Other online clearing", ""},
-	"1201": {ClassAsset, "受赠物资", "Donated goods at value", ""},
-	"3101": {ClassFund, "非限定性基金", "General fund", ""},
-	"3102": {ClassFund, "限定性基金", "Restricted fund", ""},
-	"5101": {ClassExpense, "采购支出", "Procurement", Procurement},
-	"5102": {ClassExpense, "拨付受助机构", "Grants to institutions", Grant},
-	"5103": {ClassExpense, "转拨红十字会", "Transfers to Red Cross societies", Transfer},
-	"5201": {ClassExpense, "运营费用", "Operating costs", Operating},
+	"1001": {ClassAsset, "库存现金", "Cash", "", ""},
+	"1002": {ClassAsset, "银行存款", "Bank", "", ""},
+	"1012": {ClassAsset, "微信支付待清算", "WeChat Pay clearing", "", ""},
+	"1013": {ClassAsset, "支付宝待清算", "Alipay clearing", "", ""},
+	"1019": {ClassAsset, "其他渠道待清算", "Other online clearing", "", ""},
+	"1201": {ClassAsset, "受赠物资", "Donated goods at value", "", ""},
+	"3101": {ClassFund, "非限定性基金", "General fund", "", ""},
+	"3102": {ClassFund, "限定性基金", "Restricted fund", "", ""},
+	"3201": {ClassFund, "受赠物资基金", "Donated goods fund", "", ""},
+	"5101": {ClassExpense, "采购支出", "Procurement", Procurement, ""},
+	"5102": {ClassExpense, "拨付受助机构", "Grants to institutions", Grant, ""},
+	"5103": {ClassExpense, "转拨红十字会", "Transfers to Red Cross societies", Transfer, ""},
+	"5201": {ClassExpense, "运营费用", "Operating costs", Operating, ""},
+	"5104": {ClassExpense, "物资拨付", "Goods distributed", GoodsOut, GoodsFund},
+	"5202": {ClassExpense, "物资报损", "Goods written off", GoodsLoss, GoodsFund},
 }
 
 // FundOf is the fund a gift with this designation belongs to: the general
@@ -169,20 +192,28 @@ func (a Account) Money() bool { return a.Class() == ClassAsset && a != GoodsAtVa
 // Fund is the fund a fund or expense account belongs to, "" for assets.
 func (a Account) Fund() Account {
 	info, key, ok := a.parse()
-	if !ok || info.class == ClassAsset {
+	switch {
+	case !ok || info.class == ClassAsset:
 		return ""
-	}
-	if key == "" {
+	case info.class == ClassFund:
+		return a
+	case info.fund != "":
+		return info.fund
+	case key == "":
 		return GeneralFund
 	}
 	return Account(restrictedBase + ":" + key)
 }
 
+// Goods reports whether a is the goods fund or charged to it: goods at
+// value, not money.
+func (a Account) Goods() bool { return a.Fund() == GoodsFund }
+
 // Restricted reports whether a is a restricted fund, or an expense charged
 // to one.
 func (a Account) Restricted() bool {
 	f := a.Fund()
-	return f != "" && f != GeneralFund
+	return f != "" && f != GeneralFund && f != GoodsFund
 }
 
 // Designation is the designation of a fund or expense account's fund:

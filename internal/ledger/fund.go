@@ -16,6 +16,9 @@ func CheckSpend(fund Account, purpose donation.Designation) error {
 	if fund.Class() != ClassFund {
 		return invalid("%q 不是基金 / %q is not a fund", fund, fund)
 	}
+	if fund == GoodsFund {
+		return invalid("受赠物资基金是物资的价值，不是可支出的资金 / the donated goods fund is the value of goods, not money to spend")
+	}
 	if fund == GeneralFund || FundOf(purpose) == fund {
 		return nil
 	}

@@ -12,11 +12,12 @@ import (
 
 // Transaction kinds.
 const (
-	KindDonation = "donation" // money received
-	KindGoods    = "goods"    // donated goods received at their value
-	KindPayment  = "payment"  // an expenditure paid
-	KindRelease  = "release"  // a restriction released with the donor's consent: a transfer between funds
-	KindReversal = "reversal" // cancels an earlier transaction, posting by posting
+	KindDonation = "donation"  // money received
+	KindGoods    = "goods"     // donated goods received at their value
+	KindGoodsOut = "goods_out" // donated goods leaving at their value
+	KindPayment  = "payment"   // an expenditure paid
+	KindRelease  = "release"   // a restriction released with the donor's consent: a transfer between funds
+	KindReversal = "reversal"  // cancels an earlier transaction, posting by posting
 )
 
 // Limits that keep every sum inside int64: at most MaxPostings postings of
@@ -65,7 +66,7 @@ type Transaction struct {
 // own account, so designated money is never quietly pooled.
 func (t *Transaction) Validate() error {
 	switch t.Kind {
-	case KindDonation, KindGoods, KindPayment, KindRelease, KindReversal:
+	case KindDonation, KindGoods, KindGoodsOut, KindPayment, KindRelease, KindReversal:
 	default:
 		return invalid("未知的凭证类型 %q / unknown transaction kind", t.Kind)
 	}
@@ -170,17 +171,41 @@ func ForDonation(d *donation.Donation) (Transaction, error) {
 }
 
 // ForGoods is the transaction for donated goods taken in at value: debit
-// goods at value, credit the fund of the gift's designation. value is the
-// sum of the lines whose valuation stands (inkind.Line.Value); goods that
-// cannot be appraised are registered but carry no value and post nothing.
-func ForGoods(inkindID int64, at time.Time, des donation.Designation, value money.Fen) (Transaction, error) {
-	fund := FundOf(des)
-	if !fund.Valid() {
-		return Transaction{}, invalid("定向捐赠须写明定向对象 / a designated donation needs its target")
-	}
+// goods at value, credit the goods fund. value is the value of what was
+// accepted into stock (see inkind.Line.Value); goods that cannot be
+// appraised are registered but carry no value and post nothing.
+func ForGoods(inkindID int64, at time.Time, value money.Fen) (Transaction, error) {
 	t := Transaction{Kind: KindGoods, At: at, Ref: fmt.Sprintf("inkind:%d", inkindID),
-		Postings: []Posting{Dr(GoodsAtValue, value), Cr(fund, value)}}
+		Postings: []Posting{Dr(GoodsAtValue, value), Cr(GoodsFund, value)}}
 	return t, t.Validate()
+}
+
+// ForGoodsOut is the transaction for goods leaving the warehouse (a stock
+// document, ref) at value: distributed to recipients, or written off
+// (lost, damaged, expired). A negative value is goods coming back on a
+// count correction, which reverses the direction.
+func ForGoodsOut(ref string, at time.Time, value money.Fen, writtenOff bool) (Transaction, error) {
+	exp := GoodsDistributed
+	if writtenOff {
+		exp = GoodsWrittenOff
+	}
+	t := Transaction{Kind: KindGoodsOut, At: at, Ref: ref, Postings: []Posting{Dr(exp, value), Cr(GoodsAtValue, value)}}
+	if value < 0 {
+		t.Postings = []Posting{Dr(GoodsAtValue, -value), Cr(exp, -value)}
+	}
+	return t, t.Validate()
+}
+
+// GoodsValueOut is how much of a donation line's value has left once out
+// of its accepted units have: value × out ÷ accepted, rounded down, so the
+// documents that take the line's units out between them post exactly its
+// value, whatever their sizes.
+func GoodsValueOut(value money.Fen, accepted, out int64) money.Fen {
+	if accepted <= 0 || value <= 0 {
+		return 0
+	}
+	out = min(max(out, 0), accepted)
+	return money.Fen(int64(value) * out / accepted)
 }
 
 func invalid(format string, args ...any) error { return boai.Errorf(boai.EINVALID, format, args...) }

@@ -200,12 +200,54 @@ func TestForDonation(t *testing.T) {
 			t.Errorf("%s: %+v", tt.name, tx)
 		}
 	}
-	g, err := ForGoods(9, day, covid, 123456)
-	if err != nil || g.Postings[0] != Dr(GoodsAtValue, 123456) || g.Postings[1] != Cr(FundOf(covid), 123456) || g.Ref != "inkind:9" {
+	g, err := ForGoods(9, day, 123456)
+	if err != nil || g.Postings[0] != Dr(GoodsAtValue, 123456) || g.Postings[1] != Cr(GoodsFund, 123456) || g.Ref != "inkind:9" {
 		t.Errorf("ForGoods = %+v, %v", g, err)
 	}
-	_, err = ForGoods(9, day, covid, 0)
+	_, err = ForGoods(9, day, 0)
 	wantErr(t, "goods without value", err, boai.EINVALID, "借方或贷方")
+	out, err := ForGoodsOut("stock:3", day, 500, false)
+	if err != nil || out.Postings[0] != Dr(GoodsDistributed, 500) || out.Postings[1] != Cr(GoodsAtValue, 500) {
+		t.Errorf("ForGoodsOut = %+v, %v", out, err)
+	}
+	back, err := ForGoodsOut("stock:4", day, -200, true)
+	if err != nil || back.Postings[0] != Dr(GoodsAtValue, 200) || back.Postings[1] != Cr(GoodsWrittenOff, 200) {
+		t.Errorf("ForGoodsOut (back) = %+v, %v", back, err)
+	}
+	if GoodsDistributed.Fund() != GoodsFund || !GoodsWrittenOff.Goods() || GoodsFund.Fund() != GoodsFund || GoodsFund.Restricted() {
+		t.Errorf("goods accounts: %q %v", GoodsDistributed.Fund(), GoodsWrittenOff.Goods())
+	}
+	wantErr(t, "money spent from the goods fund", CheckSpend(GoodsFund, donation.Designation{Kind: donation.Undesignated}), boai.EINVALID, "受赠物资基金")
+}
+
+// The value of a line's goods leaves with them, in proportion, and in
+// whatever pieces the units leave the line posts exactly its value.
+func TestGoodsValueOut(t *testing.T) {
+	tests := []struct {
+		value         money.Fen
+		accepted, out int64
+		want          money.Fen
+	}{
+		{1000, 10, 3, 300}, {1000, 3, 1, 333}, {1000, 3, 2, 666}, {1000, 3, 3, 1000},
+		{1000, 3, 4, 1000}, {1000, 3, -1, 0}, {0, 3, 1, 0}, {1000, 0, 1, 0},
+	}
+	for _, tc := range tests {
+		if got := GoodsValueOut(tc.value, tc.accepted, tc.out); got != tc.want {
+			t.Errorf("GoodsValueOut(%v, %d, %d) = %v, want %v", tc.value, tc.accepted, tc.out, got, tc.want)
+		}
+	}
+	// Any split of 7 units of ¥10.00 into documents posts ¥10.00 in all.
+	for _, parts := range [][]int64{{1, 1, 1, 1, 1, 1, 1}, {3, 4}, {2, 2, 3}, {7}} {
+		var sum money.Fen
+		var out int64
+		for _, q := range parts {
+			sum += GoodsValueOut(1000, 7, out+q) - GoodsValueOut(1000, 7, out)
+			out += q
+		}
+		if sum != 1000 {
+			t.Errorf("split %v posts %v", parts, sum)
+		}
+	}
 }
 
 func TestTrialBalance(t *testing.T) {

@@ -426,7 +426,8 @@ type FundView struct {
 func (f FundView) Rate() ledger.Rate { return ledger.Rate{Received: f.Received, Spent: f.Spent} }
 
 // Funds sums every fund's postings: what came in, what was spent, what
-// it holds. from/to bound the period (zero: all time) for received and
+// it holds. The goods fund is among them (goods received, distributed and
+// on hand, at value): callers adding up money leave it out (Fund.Goods). from/to bound the period (zero: all time) for received and
 // spent; the balance is always now.
 func (db *DB) Funds(ctx context.Context, from, to time.Time) ([]FundView, error) {
 	lo, hi := int64(0), int64(1<<62)

@@ -11,6 +11,8 @@ import (
 	"boai/internal/audit"
 	"boai/internal/donation"
 	"boai/internal/inkind"
+	"boai/internal/ledger"
+	"boai/internal/money"
 	"boai/internal/stock"
 )
 
@@ -150,6 +152,23 @@ func (db *DB) SettleInKind(ctx context.Context, a audit.Actor, id int64, roles [
 		d.Status = inkind.Settled
 		if _, err := tx.exec(ctx, "UPDATE inkind_donations SET status = ?, receipt_doc_id = ? WHERE id = ?", d.Status, nullID(d.ReceiptDocID), id); err != nil {
 			return err
+		}
+		// What was accepted goes into the book at value (the goods fund);
+		// goods that cannot be appraised are registered only.
+		var value money.Fen
+		for i, o := range d.Outcomes {
+			if v, ok := d.Lines[i].Value(); ok && o.Accepted > 0 {
+				value += ledger.GoodsValueOut(v, d.Lines[i].Declared, o.Accepted)
+			}
+		}
+		if value > 0 {
+			gt, err := ledger.ForGoods(id, db.Now(), value)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.postTxn(ctx, &gt, 0, a.Username); err != nil {
+				return err
+			}
 		}
 		return tx.audit(ctx, a, "inkind.settle", "inkind_donation", id, nil, map[string]any{"outcomes": d.Outcomes, "receipt_doc": doc.No})
 	})

@@ -4,10 +4,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"boai"
 	"boai/internal/donation"
 	"boai/internal/inkind"
+	"boai/internal/ledger"
+	"boai/internal/money"
+	"boai/internal/stock"
 	"boai/internal/store"
 	"boai/internal/store/storetest"
 )
@@ -74,6 +78,55 @@ func TestInKindIntake(t *testing.T) {
 		}
 		if _, err := db.SettleInKind(ctx, actor, d.ID, roles, f.main.ID); boai.ErrorCode(err) != boai.ECONFLICT {
 			t.Errorf("settling twice: %v", err)
+		}
+
+		// In the book: the accepted 1,980 of 2,000 invoiced at ¥20,000 go
+		// into the goods fund at ¥19,800; the unappraisable KN95 post
+		// nothing. Goods leave at value, in whatever pieces, and the money
+		// funds never see them.
+		goods := func() money.Fen {
+			t.Helper()
+			b, err := db.FundBalance(ctx, ledger.GoodsFund)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		if g := goods(); g != 19_800_00 {
+			t.Errorf("goods fund after settling: %v", g)
+		}
+		lot := lots[0].ID
+		for _, q := range []int64{7, 7, 7} { // 21 of 1,980 units: ¥210 between them
+			doc := &stock.Doc{Kind: stock.Dispatch, WarehouseID: f.main.ID, Recipient: "浙大一院", CreatedBy: actor.Username,
+				CreatedAt: time.Now(), Lines: []stock.Line{{LotID: lot, Quantity: q}}}
+			if err := db.RecordDoc(ctx, actor, doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if g := goods(); g != 19_590_00 {
+			t.Errorf("goods fund after dispatching 21 units: %v", g)
+		}
+		writeOff := &stock.Doc{Kind: stock.Adjustment, WarehouseID: f.main.ID, Reason: "damaged", CreatedBy: actor.Username, CreatedAt: time.Now(),
+			Lines: []stock.Line{{LotID: lot, Delta: -9}}}
+		if err := db.RecordDoc(ctx, actor, writeOff); err != nil {
+			t.Fatal(err)
+		}
+		if g := goods(); g != 19_500_00 {
+			t.Errorf("goods fund after writing off 9 units: %v", g)
+		}
+		funds, err := db.Funds(ctx, time.Time{}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fv := range funds {
+			if fv.Fund != ledger.GoodsFund {
+				t.Errorf("goods touched a money fund: %+v", fv)
+			} else if fv.Received != 19_800_00 || fv.Spent != 300_00 || fv.Balance != 19_500_00 {
+				t.Errorf("goods fund %+v", fv)
+			}
+		}
+		if tb, err := db.TrialBalance(ctx); err != nil || tb.Check() != nil || tb[ledger.GoodsAtValue] != 19_500_00 || tb[ledger.GoodsWrittenOff] != 90_00 {
+			t.Errorf("trial balance %v (%v)", tb, err)
 		}
 	})
 }

@@ -13,6 +13,9 @@ import (
 	"boai/internal/audit"
 	"boai/internal/auth"
 	"boai/internal/goods"
+	"boai/internal/inkind"
+	"boai/internal/ledger"
+	"boai/internal/money"
 	"boai/internal/stock"
 )
 
@@ -63,12 +66,83 @@ func (t *Tx) recordDoc(ctx context.Context, a audit.Actor, d *stock.Doc) error {
 	if _, err := t.exec(ctx, "UPDATE stock_docs SET no = ? WHERE id = ?", d.No, id); err != nil {
 		return err
 	}
+	leaving, err := t.goodsLeaving(ctx, d)
+	if err != nil {
+		return err
+	}
 	for i := range d.Lines {
 		if err := t.applyLine(ctx, d, &d.Lines[i], i+1); err != nil {
 			return err
 		}
 	}
+	if err := t.postGoodsOut(ctx, a, d, leaving); err != nil {
+		return err
+	}
 	return t.audit(ctx, a, "stock."+d.Kind, "stock_doc", id, nil, d)
+}
+
+// goodsLeaving is how many units of each donation line a dispatch or an
+// adjustment takes out of stock (negative: a count correction puts back),
+// read before the document moves them.
+func (t *Tx) goodsLeaving(ctx context.Context, d *stock.Doc) (map[int64]int64, error) {
+	if d.Kind != stock.Dispatch && d.Kind != stock.Adjustment {
+		return nil, nil
+	}
+	out := map[int64]int64{}
+	for _, l := range d.Lines {
+		var src int64
+		if err := t.queryRow(ctx, "SELECT source_line FROM stock_lots WHERE id = ?", l.LotID).Scan(&src); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // applyLine says which lot is missing
+			}
+			return nil, err
+		}
+		if src == 0 {
+			continue
+		}
+		if d.Kind == stock.Dispatch {
+			out[src] += l.Quantity
+		} else {
+			out[src] -= l.Delta
+		}
+	}
+	return out, nil
+}
+
+// postGoodsOut posts the value of the donated goods a document took out
+// (ledger.ForGoodsOut): for each donation line, the share of its accepted
+// value that has left by now less the share that had left before, so the
+// documents that empty a line post exactly its value between them. Lines
+// without a standing valuation carry no value.
+func (t *Tx) postGoodsOut(ctx context.Context, a audit.Actor, d *stock.Doc, leaving map[int64]int64) error {
+	var total money.Fen
+	for src, n := range leaving {
+		if n == 0 {
+			continue
+		}
+		var l inkind.Line
+		var accepted, onHand int64
+		if err := t.queryRow(ctx, `SELECT declared, valuation, declared_fen, appraised_fen, accepted,
+				(SELECT COALESCE(SUM(quantity), 0) FROM stock_lots WHERE source_line = inkind_lines.id)
+			FROM inkind_lines WHERE id = ?`, src).Scan(&l.Declared, &l.Valuation, &l.DeclaredFen, &l.AppraisedFen, &accepted, &onHand); err != nil {
+			return fmt.Errorf("donation line %d: %w", src, err)
+		}
+		value, ok := l.Value()
+		if !ok {
+			continue
+		}
+		acceptedValue := ledger.GoodsValueOut(value, l.Declared, accepted)
+		total += ledger.GoodsValueOut(acceptedValue, accepted, accepted-onHand) - ledger.GoodsValueOut(acceptedValue, accepted, accepted-onHand-n)
+	}
+	if total == 0 {
+		return nil
+	}
+	tx, err := ledger.ForGoodsOut("stock:"+d.No, d.CreatedAt, total, d.Kind == stock.Adjustment)
+	if err != nil {
+		return err
+	}
+	_, err = t.postTxn(ctx, &tx, 0, a.Username)
+	return err
 }
 
 // lockStock takes, on PostgreSQL, the lots a document draws on and the

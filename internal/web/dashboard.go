@@ -101,6 +101,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Funds = &store.FundView{}
 		for _, f := range funds {
+			if f.Fund.Goods() {
+				continue // the money rate: goods at value are not money
+			}
 			data.Funds.Received += f.Received
 			data.Funds.Spent += f.Spent
 			data.Funds.Balance += f.Balance

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,6 +88,9 @@ func (s *Server) buildFunds(r *http.Request) (*page, error) {
 	}
 	d := fundsData{Funds: funds, From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to"), Closed: closed, Alerts: alerts}
 	for _, f := range funds {
+		if f.Fund.Goods() {
+			continue // goods at value are listed, but they are not money
+		}
 		d.Total.Received += f.Received
 		d.Total.Spent += f.Spent
 		d.Total.Balance += f.Balance
@@ -141,10 +145,12 @@ type expenditureFormData struct {
 }
 
 func (s *Server) expenditureFormPage(r *http.Request, v url.Values) (*page, error) {
-	funds, err := s.db.Funds(r.Context(), time.Time{}, time.Time{})
+	all, err := s.db.Funds(r.Context(), time.Time{}, time.Time{})
 	if err != nil {
 		return nil, err
 	}
+	// Money is drawn from money funds only.
+	funds := slices.DeleteFunc(all, func(f store.FundView) bool { return f.Fund.Goods() })
 	p := s.page(r, "expenditures.new")
 	p.Data = expenditureFormData{Values: v, Funds: funds, Categories: ledger.Categories, Kinds: donation.DesignationKinds, Policy: s.spendPolicy()}
 	return p, nil
