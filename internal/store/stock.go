@@ -122,13 +122,19 @@ func (t *Tx) postGoodsOut(ctx context.Context, a audit.Actor, d *stock.Doc, leav
 		}
 		var l inkind.Line
 		var accepted, onHand int64
+		var posted bool
+		// Goods settled before the book took goods in (00015) never posted
+		// their value: they leave without one too, or the goods fund would
+		// go below zero.
 		if err := t.queryRow(ctx, `SELECT declared, valuation, declared_fen, appraised_fen, accepted,
-				(SELECT COALESCE(SUM(quantity), 0) FROM stock_lots WHERE source_line = inkind_lines.id)
-			FROM inkind_lines WHERE id = ?`, src).Scan(&l.Declared, &l.Valuation, &l.DeclaredFen, &l.AppraisedFen, &accepted, &onHand); err != nil {
+				(SELECT COALESCE(SUM(quantity), 0) FROM stock_lots WHERE source_line = inkind_lines.id AND source_line <> 0),
+				EXISTS (SELECT 1 FROM ledger_txns WHERE ref = 'inkind:' || inkind_lines.donation_id AND txn_id IS NULL
+					AND kind NOT IN ('reversal', 'donation'))
+			FROM inkind_lines WHERE id = ?`, src).Scan(&l.Declared, &l.Valuation, &l.DeclaredFen, &l.AppraisedFen, &accepted, &onHand, &posted); err != nil {
 			return fmt.Errorf("donation line %d: %w", src, err)
 		}
 		value, ok := l.Value()
-		if !ok {
+		if !ok || !posted {
 			continue
 		}
 		acceptedValue := ledger.GoodsValueOut(value, l.Declared, accepted)
