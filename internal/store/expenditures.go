@@ -371,7 +371,7 @@ func (db *DB) MoneyTrail(ctx context.Context, donationID int64) (fund ledger.Acc
 			// Not caught up yet (see catchUp): none of it has been spent
 			// or moved, and it sits in its own fund.
 			d, err := scanDonation(t.queryRow(ctx, "SELECT "+donationCols+donationFrom+" WHERE d.id = ?", donationID))
-			if errors.Is(err, sql.ErrNoRows) {
+			if boai.ErrorCode(err) == boai.ENOTFOUND {
 				return nil
 			} else if err != nil {
 				return err
