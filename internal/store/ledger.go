@@ -303,12 +303,18 @@ func (t *Tx) fundBalance(ctx context.Context, fund ledger.Account) (money.Fen, e
 func (t *Tx) fundTail(ctx context.Context, fund ledger.Account, through int64) (last, sum int64, err error) {
 	var crLast, drLast sql.NullInt64
 	var in, out int64
-	if err := t.queryRow(ctx, `SELECT MAX(id), COALESCE(SUM(amount), 0) FROM ledger_txns WHERE cr_fund = ? AND cr_fund <> '' AND id > ?`,
-		string(fund), through).Scan(&crLast, &in); err != nil {
+	// through is written into the SQL, not bound: PostgreSQL plans a cached
+	// statement once for any value, guessing a third of the table lies
+	// after it, and picked a parallel scan that read a fund's balance at
+	// 1M donations in 25 ms instead of 1. (through is our own integer; its
+	// value changes once a minute, when the checkpoint rolls.)
+	tail := fmt.Sprintf(" AND id > %d", through)
+	if err := t.queryRow(ctx, `SELECT MAX(id), COALESCE(SUM(amount), 0) FROM ledger_txns WHERE cr_fund = ? AND cr_fund <> ''`+tail,
+		string(fund)).Scan(&crLast, &in); err != nil {
 		return 0, 0, err
 	}
-	if err := t.queryRow(ctx, `SELECT MAX(id), COALESCE(SUM(amount), 0) FROM ledger_txns WHERE dr_fund = ? AND dr_fund <> '' AND id > ?`,
-		string(fund), through).Scan(&drLast, &out); err != nil {
+	if err := t.queryRow(ctx, `SELECT MAX(id), COALESCE(SUM(amount), 0) FROM ledger_txns WHERE dr_fund = ? AND dr_fund <> ''`+tail,
+		string(fund)).Scan(&drLast, &out); err != nil {
 		return 0, 0, err
 	}
 	return max(through, crLast.Int64, drLast.Int64), in - out, nil
