@@ -1,6 +1,7 @@
 package store
 
 import (
+	"boai/internal/publog"
 	"context"
 	"database/sql"
 	"errors"
@@ -186,6 +187,9 @@ func (db *DB) DecideAllocation(ctx context.Context, a audit.Actor, id int64, ste
 		}
 		if next.Status == allocation.Approved {
 			if err := tx.owePaperwork(ctx, id); err != nil {
+				return err
+			}
+			if err := tx.logFact(ctx, publog.Allocation, id); err != nil {
 				return err
 			}
 		}

@@ -51,6 +51,7 @@ type DB struct {
 	syncWG   sync.WaitGroup
 	rebinds  sync.Map
 	path     string // SQLite file
+	saltCache
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -346,6 +347,14 @@ func nullString(s string) any {
 func (db *DB) ExecForTest(ctx context.Context, query string) error {
 	_, err := db.write.ExecContext(ctx, query)
 	return err
+}
+
+// CountForTest runs a raw COUNT query; tests use it to compare a
+// derived figure with the tables themselves.
+func (db *DB) CountForTest(ctx context.Context, query string) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, query).Scan(&n)
+	return n, err
 }
 
 func isForeignKeyViolation(err error) bool {

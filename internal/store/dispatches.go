@@ -1,6 +1,7 @@
 package store
 
 import (
+	"boai/internal/publog"
 	"context"
 	"database/sql"
 	"errors"
@@ -160,6 +161,9 @@ func (db *DB) SignDispatch(ctx context.Context, secret, signer string, got []sto
 		}
 		if _, err := tx.exec(ctx, "UPDATE dispatches SET signed_at = ?, signed_by = ?, note = ?, photo = ? WHERE id = ?",
 			micros(db.Now()), signer, strings.TrimSpace(note), photo, id); err != nil {
+			return err
+		}
+		if err := tx.logFact(ctx, publog.Dispatch, id); err != nil {
 			return err
 		}
 		return tx.audit(ctx, audit.Actor{Username: signer, Role: "recipient", Via: "sign-link"}, "dispatch.sign", "dispatch", id, nil,

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"boai/internal/publog"
 	"context"
 	"database/sql"
 	"errors"
@@ -151,6 +152,7 @@ func (t *Tx) insertDonations(ctx context.Context, ws []*donationWrite) error {
 	}
 	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id, cert_no, received_at)")
 	b.WriteString(ledgerSQL)
+	b.WriteString(", lo AS (INSERT INTO log_outbox (kind, ref_id) SELECT 'donation', id FROM d)") // the public log's outbox
 	b.WriteString(" SELECT d.id, d.cert_no, x.id IS NOT NULL FROM d LEFT JOIN x ON x.donation_id = d.id")
 	args = append(args, ledgerArgs...)
 	rows, err := t.query(ctx, b.String(), args...)
@@ -289,7 +291,7 @@ func (t *Tx) createDonation(ctx context.Context, a audit.Actor, d *donation.Dona
 	if err := t.postDonation(ctx, d, a.Username); err != nil {
 		return false, err
 	}
-	return true, nil
+	return true, t.logFact(ctx, publog.Donation, d.ID)
 }
 
 const (
@@ -300,7 +302,7 @@ const (
 
 // hotWrites are prepared once on SQLite's writer connection when the
 // database opens: the statements every donation runs.
-var hotWrites = []string{insertDonation, insertAudit, selectDonationByKeys, countCertNo, insertDonationTransfer,
+var hotWrites = []string{insertDonation, insertAudit, selectDonationByKeys, countCertNo, insertDonationTransfer, insertLogFact,
 	"SELECT closed_through FROM ledger_periods WHERE id = 1"}
 
 // donationArgs are d's values in insertDonation's column order.

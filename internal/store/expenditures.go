@@ -14,6 +14,7 @@ import (
 	"boai/internal/donation"
 	"boai/internal/ledger"
 	"boai/internal/money"
+	"boai/internal/publog"
 )
 
 // ExpenditureView is an expenditure with its dates and, once paid, the
@@ -341,6 +342,9 @@ func (db *DB) PayExpenditureFrom(ctx context.Context, a audit.Actor, id int64, c
 			return err
 		}
 		v.PaidAt, v.TxnID = now, txnID
+		if err := t.logFact(ctx, publog.Expenditure, id); err != nil {
+			return err
+		}
 		return t.audit(ctx, a, "expenditure.pay", "expenditure", id, nil, map[string]any{"txn": txnID, "amount": v.Amount})
 	})
 	if err != nil {

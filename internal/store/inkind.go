@@ -13,6 +13,7 @@ import (
 	"boai/internal/inkind"
 	"boai/internal/ledger"
 	"boai/internal/money"
+	"boai/internal/publog"
 	"boai/internal/stock"
 )
 
@@ -151,6 +152,9 @@ func (db *DB) SettleInKind(ctx context.Context, a audit.Actor, id int64, roles [
 		}
 		d.Status = inkind.Settled
 		if _, err := tx.exec(ctx, "UPDATE inkind_donations SET status = ?, receipt_doc_id = ? WHERE id = ?", d.Status, nullID(d.ReceiptDocID), id); err != nil {
+			return err
+		}
+		if err := tx.logFact(ctx, publog.Goods, id); err != nil {
 			return err
 		}
 		// What was accepted goes into the book at value (the goods fund);

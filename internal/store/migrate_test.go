@@ -168,7 +168,7 @@ func testMigrateTransfers(t *testing.T, conn *sql.DB, dialect Dialect) {
 	exec("INSERT INTO fund_links (donation_id, txn_id, fund, amount) VALUES (1, 4, '3101', 1000), (2, 4, '3101', 400)")
 	exec("INSERT INTO ledger_checkpoints (fund, through_id, balance) VALUES ('3101', 4, 2000)")
 	before := balances()
-	if _, err := p.Up(ctx); err != nil {
+	if _, err := p.UpTo(ctx, 15); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := count("SELECT COUNT(*), 0 FROM ledger_txns WHERE txn_id IS NULL"); n != 4 {

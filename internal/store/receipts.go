@@ -1,6 +1,7 @@
 package store
 
 import (
+	"boai/internal/publog"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -425,7 +426,7 @@ func (s *stockIssuer) Issue(ctx context.Context, r receipt.Receipt) (receipt.Rec
 		}
 		return receipt.Receipt{}, fmt.Errorf("insert receipt: %w", err)
 	}
-	return out, nil
+	return out, s.t.logFact(ctx, publog.Receipt, out.ID)
 }
 
 // Void voids an issued receipt and records why.
@@ -458,7 +459,7 @@ func (t *Tx) insertVoid(ctx context.Context, v receipt.Void) (int64, error) {
 		}
 		return 0, fmt.Errorf("insert receipt void: %w", err)
 	}
-	return id, nil
+	return id, t.logFact(ctx, publog.ReceiptVoid, id)
 }
 
 // ---- Issue ----

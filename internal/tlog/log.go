@@ -562,3 +562,23 @@ func (l *Log) Bundle(index uint64) ([]byte, error) {
 	}
 	return marshalBundle(index, entry, p, l.checkpoint)
 }
+
+// CheckpointAt signs a checkpoint for the tree of the log's first size
+// entries: the same bytes the log published when it had size entries
+// (Ed25519 signatures are deterministic), so a checkpoint a crash kept
+// from being recorded elsewhere can be made again.
+func (l *Log) CheckpointAt(size uint64) ([]byte, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	switch {
+	case size > l.size:
+		return nil, fmt.Errorf("%w: tree size %d, log size %d", ErrNotFound, size, l.size)
+	case size == l.size:
+		return slices.Clone(l.checkpoint), nil
+	}
+	r, err := compactRange(size, l.tiles)
+	if err != nil {
+		return nil, err
+	}
+	return signCheckpoint(Checkpoint{Origin: l.origin, Size: size, Root: rootHash(r)}, l.signer)
+}

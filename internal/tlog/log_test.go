@@ -417,3 +417,34 @@ func TestReadersDuringAppends(t *testing.T) {
 		}
 	}
 }
+
+// A checkpoint made again for an earlier size is byte for byte the one
+// the log published at that size.
+func TestCheckpointAtEarlierSizes(t *testing.T) {
+	skey, vkey := testKeys(t)
+	l := fastOpen(t, t.TempDir(), skey)
+	published := map[uint64][]byte{}
+	n := 0
+	for _, batch := range []int{1, 3, 250, 7, 300, 1} {
+		if _, err := l.Append(testEntries(n, batch)); err != nil {
+			t.Fatal(err)
+		}
+		n += batch
+		published[uint64(n)] = l.Checkpoint()
+	}
+	for size, want := range published {
+		got, err := l.CheckpointAt(size)
+		if err != nil {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("size %d: made again\n%s\npublished\n%s", size, got, want)
+		}
+		if cp := openCheckpoint(t, got, vkey); cp.Size != size {
+			t.Errorf("size %d: checkpoint says %d", size, cp.Size)
+		}
+	}
+	if _, err := l.CheckpointAt(uint64(n + 1)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("past the end: %v", err)
+	}
+}

@@ -1,0 +1,152 @@
+// Package publish moves public facts from the database's outbox into the
+// public log: one writer, elected through the database, numbers what is
+// queued and appends it, so every committed fact is logged exactly once,
+// crash or not, and nothing uncommitted is.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"boai/internal/publog"
+	"boai/internal/store"
+	"boai/internal/tlog"
+)
+
+// Writer is the log's writer loop.
+type Writer struct {
+	DB    *store.DB
+	Dir   string // the log directory, served at /log/
+	Key   string // the signer key (a note signer key; its name is the log's origin)
+	Log   *slog.Logger
+	Batch int           // entries per append; 1024 if 0
+	Poll  time.Duration // how often to look for new facts; 200 ms if 0
+	Retry time.Duration // how long a follower waits before trying to lead; 5 s if 0
+	// Alert is called when the database and the log disagree (the log is
+	// ahead of the database); nil to only log it.
+	Alert func(ctx context.Context, msg string)
+}
+
+// Run writes the log until ctx ends: it tries to become the writer,
+// and while it is, appends what the outbox holds.
+func (w *Writer) Run(ctx context.Context) {
+	retry := w.Retry
+	if retry == 0 {
+		retry = 5 * time.Second
+	}
+	for ctx.Err() == nil {
+		err := w.lead(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.Log.Error("public log writer", "err", err)
+			if errors.Is(err, store.ErrLogAhead) && w.Alert != nil {
+				w.Alert(ctx, err.Error())
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(retry):
+		}
+	}
+}
+
+// lead becomes the writer if no one else is, and writes until ctx ends
+// or something fails.
+func (w *Writer) lead(ctx context.Context) error {
+	leader, err := w.DB.LeadLog(ctx)
+	if err != nil || leader == nil {
+		return err // nil, nil: another process writes the log
+	}
+	defer leader.Close()
+	l, err := tlog.Open(w.Dir, w.Key)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	w.Log.Info("public log: writing", "dir", w.Dir, "origin", l.Origin(), "size", l.Size())
+	poll := w.Poll
+	if poll == 0 {
+		poll = 200 * time.Millisecond
+	}
+	lastPing := time.Now()
+	for {
+		n, err := Drain(ctx, w.DB, l, leader, w.Batch)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if time.Since(lastPing) > 5*time.Second {
+			if err := leader.Alive(ctx); err != nil {
+				return fmt.Errorf("public log: lost the writer's database session: %w", err)
+			}
+			lastPing = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(poll):
+		}
+	}
+}
+
+// Drain appends what the database has for the log until nothing is left
+// and returns how many entries it appended. The caller must be the
+// writer (leader) and hold the open log.
+func Drain(ctx context.Context, db *store.DB, l *tlog.Log, leader *store.LogLeader, batch int) (int, error) {
+	if batch <= 0 {
+		batch = 1024
+	}
+	if err := fillCheckpoints(ctx, db, l); err != nil {
+		return 0, err
+	}
+	total := 0
+	for {
+		es, err := db.NextLogBatch(ctx, l.Size(), batch, leader.Fence)
+		if err != nil || len(es) == 0 {
+			return total, err
+		}
+		data := make([][]byte, len(es))
+		for i, e := range es {
+			data[i] = e.Data
+		}
+		if err := l.AppendAt(es[0].Index, data); err != nil {
+			return total, err
+		}
+		total += len(es)
+		for _, e := range es {
+			if e.Kind != publog.DayClose {
+				continue
+			}
+			cp, err := l.CheckpointAt(e.Index + 1)
+			if err != nil {
+				return total, err
+			}
+			if err := db.SaveLogCheckpoint(ctx, e.Day, cp); err != nil {
+				return total, err
+			}
+		}
+	}
+}
+
+// fillCheckpoints records the checkpoints of day closes a crash kept
+// from being recorded.
+func fillCheckpoints(ctx context.Context, db *store.DB, l *tlog.Log) error {
+	missing, err := db.LogDaysWithoutCheckpoint(ctx, l.Size())
+	if err != nil {
+		return err
+	}
+	for day, idx := range missing {
+		cp, err := l.CheckpointAt(idx + 1)
+		if err != nil {
+			return err
+		}
+		if err := db.SaveLogCheckpoint(ctx, day, cp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
