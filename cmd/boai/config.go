@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net/netip"
@@ -14,6 +15,7 @@ import (
 	"boai/internal/auth"
 	"boai/internal/inkind"
 	"boai/internal/money"
+	"boai/internal/tlog"
 	"boai/internal/web"
 )
 
@@ -36,6 +38,8 @@ type Config struct {
 	SecondApproval string // yuan above which an expenditure needs a second approver
 	IntakeRoles    string // comma-separated sign-off roles at in-kind intake
 	ApprovalSteps  string // "step=role+role,step=role": an allocation's approval steps in order
+	LogDir         string // the public log's directory; default <data>/log
+	LogKey         string // the file holding the log's signer key; default <data>/log.key
 }
 
 func defaultConfig() Config {
@@ -66,6 +70,8 @@ func (c *Config) env() {
 	str("BOAI_SECOND_APPROVAL", &c.SecondApproval)
 	str("BOAI_INTAKE_ROLES", &c.IntakeRoles)
 	str("BOAI_APPROVAL_STEPS", &c.ApprovalSteps)
+	str("BOAI_LOG_DIR", &c.LogDir)
+	str("BOAI_LOG_KEY", &c.LogKey)
 	if v, err := strconv.Atoi(os.Getenv("BOAI_WAIT_HOURS")); err == nil {
 		c.WaitHours = v
 	}
@@ -92,6 +98,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.IntakeRoles, "intake-roles", c.IntakeRoles, "who signs each line at in-kind intake: unloading, sorting, counting, medical_check (added for medical-grade items anyway) (env BOAI_INTAKE_ROLES)")
 	fs.StringVar(&c.ApprovalSteps, "approval-steps", c.ApprovalSteps, "an allocation's approval steps and the roles deciding at each (env BOAI_APPROVAL_STEPS)")
 	fs.IntVar(&c.WaitHours, "wait-hours", c.WaitHours, "flag goods in stock longer than this many hours (env BOAI_WAIT_HOURS)")
+	fs.StringVar(&c.LogDir, "log-dir", c.LogDir, "the public log's directory, served at /log/; processes sharing a PostgreSQL database share it, one writes (default <data>/log; env BOAI_LOG_DIR)")
+	fs.StringVar(&c.LogKey, "log-key", c.LogKey, "file with the public log's signer key, created on first start (default <data>/log.key; env BOAI_LOG_KEY)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
 }
 
@@ -223,4 +231,54 @@ func (c *Config) approvalSteps() ([]string, map[string][]string, error) {
 		steps = append(steps, name)
 	}
 	return steps, roles, nil
+}
+
+// logFiles are the public log's directory and the file of its signer key.
+func (c *Config) logFiles() (dir, keyFile string) {
+	dir, keyFile = c.LogDir, c.LogKey
+	if dir == "" {
+		dir = filepath.Join(c.Data, "log")
+	}
+	if keyFile == "" {
+		keyFile = filepath.Join(c.Data, "log.key")
+	}
+	return dir, keyFile
+}
+
+// logKey reads the log's signer key, creating it on first start. Its
+// name, the log's origin, is the base URL's host and path with /log.
+func (c *Config) logKey(base string) (skey, vkey string, created bool, err error) {
+	_, file := c.logFiles()
+	b, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		origin := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://") + "/log"
+		if skey, vkey, err = tlog.GenerateKey(origin); err != nil {
+			return "", "", false, err
+		}
+		if err := os.MkdirAll(filepath.Dir(file), 0o750); err != nil {
+			return "", "", false, err
+		}
+		// O_EXCL: two processes starting at once keep the first key.
+		f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			_, err = f.WriteString(skey + "\n")
+			err = errors.Join(err, f.Sync(), f.Close())
+			if err != nil {
+				return "", "", false, fmt.Errorf("log key %s: %w", file, err)
+			}
+			return skey, vkey, true, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", "", false, fmt.Errorf("log key %s: %w", file, err)
+		}
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return "", "", false, fmt.Errorf("log key %s: %w", file, err)
+	}
+	skey = strings.TrimSpace(string(b))
+	if vkey, err = tlog.PublicKey(skey); err != nil {
+		return "", "", false, fmt.Errorf("log key %s: %w", file, err)
+	}
+	return skey, vkey, false, nil
 }

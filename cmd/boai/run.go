@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	_ "time/tzdata" // Asia/Shanghai even where the system has no zone files
@@ -21,6 +22,7 @@ import (
 	"boai/internal/jobs"
 	"boai/internal/money"
 	"boai/internal/notify"
+	"boai/internal/publish"
 	"boai/internal/stock"
 	"boai/internal/store"
 	"boai/internal/web"
@@ -175,8 +177,18 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 			fmt.Fprintln(stdout, "the database already has its own accounts: no demo data added")
 		}
 	}
+	wcfg := cfg.web(loc)
+	skey, vkey, created, err := cfg.logKey(wcfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(stdout, "public log key created; publish its public key:\n  %s\n", vkey)
+	}
+	wcfg.LogDir, _ = cfg.logFiles()
+	wcfg.LogKey = vkey
 	metrics := web.NewMetrics()
-	srv, err := web.NewServer(db, cfg.web(loc), log, metrics)
+	srv, err := web.NewServer(db, wcfg, log, metrics)
 	if err != nil {
 		return err
 	}
@@ -195,7 +207,18 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		_, err := db.RollCheckpoints(ctx)
 		return err
 	}})
-	defer func() { stopJobs(); runner.Wait() }()
+	logWriter := &publish.Writer{DB: db, Dir: wcfg.LogDir, Key: skey, Log: log, Alert: func(ctx context.Context, msg string) {
+		if err := db.RaiseAlert(ctx, store.AlertLogMismatch, "log", "公开日志写入停止 / the public log stopped: "+msg); err != nil {
+			log.Error("alert", "err", err)
+		}
+	}}
+	runner.Start(jobCtx, jobs.Job{Name: "log-check", Every: 6 * time.Hour, Run: func(ctx context.Context) error {
+		return publish.CheckJob(ctx, db, wcfg.LogDir, vkey)
+	}})
+	var logDone sync.WaitGroup
+	logDone.Add(1)
+	go func() { defer logDone.Done(); logWriter.Run(jobCtx) }()
+	defer func() { stopJobs(); runner.Wait(); logDone.Wait() }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -150,3 +150,59 @@ func fillCheckpoints(ctx context.Context, db *store.DB, l *tlog.Log) error {
 	}
 	return nil
 }
+
+// Check audits the log in dir (every tile rebuilt, the checkpoint's
+// signature and root checked) and compares each entry with the entry
+// today's database record makes, so a record changed behind boai's back
+// is named by its entry.
+func Check(ctx context.Context, db *store.DB, dir, vkey string) (*tlog.Report, []store.LogMismatch, error) {
+	const chunk = 1000
+	var mismatches []store.LogMismatch
+	var buf [][]byte
+	var lo uint64
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		m, err := db.CheckLog(ctx, lo, lo+uint64(len(buf)), func(i uint64) ([]byte, error) { return buf[i-lo], nil })
+		if err != nil {
+			return err
+		}
+		mismatches = append(mismatches, m...)
+		lo += uint64(len(buf))
+		buf = buf[:0]
+		return nil
+	}
+	rep, err := tlog.Audit(ctx, tlog.DirFetcher(dir), vkey, func(i uint64, e []byte) error {
+		if i != lo+uint64(len(buf)) {
+			return fmt.Errorf("public log: entries out of order at %d", i)
+		}
+		buf = append(buf, e)
+		if len(buf) == chunk {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return rep, mismatches, err
+}
+
+// CheckJob runs Check and raises an alert on any difference.
+func CheckJob(ctx context.Context, db *store.DB, dir, vkey string) error {
+	_, m, err := Check(ctx, db, dir, vkey)
+	if err != nil {
+		return errors.Join(err, db.RaiseAlert(ctx, store.AlertLogMismatch, "log", "公开日志核验失败 / the public log failed its audit: "+err.Error()))
+	}
+	for i, x := range m {
+		if i == 20 {
+			return db.RaiseAlert(ctx, store.AlertLogMismatch, "log", fmt.Sprintf("……另有 %d 条不一致 / and %d more mismatches", len(m)-20, len(m)-20))
+		}
+		if err := db.RaiseAlert(ctx, store.AlertLogMismatch, fmt.Sprintf("log:%d", x.Index),
+			"数据库与公开日志不一致 / the database and the public log differ: "+x.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

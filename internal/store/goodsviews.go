@@ -146,20 +146,21 @@ func (db *DB) Warehouses(ctx context.Context) ([]stock.Warehouse, error) {
 // one of its lots, to a recipient institution, and whether it was signed
 // for. Institutions are public; people are not named.
 type Destination struct {
-	LineNo    int // 1-based line of the donation
-	Item      goods.Item
-	Recipient string
-	Mode      string
-	Sent      int64
-	Received  int64 // -1 until signed for
-	SentAt    time.Time
-	SignedAt  time.Time
+	DispatchID int64
+	LineNo     int // 1-based line of the donation
+	Item       goods.Item
+	Recipient  string
+	Mode       string
+	Sent       int64
+	Received   int64 // -1 until signed for
+	SentAt     time.Time
+	SignedAt   time.Time
 }
 
 // InKindDestinations lists where the goods of an in-kind donation went,
 // following each dispatched unit back to the donation's lines.
 func (db *DB) InKindDestinations(ctx context.Context, donationID int64) ([]Destination, error) {
-	rows, err := db.query(ctx, `SELECT il.line_no, d.recipient, d.mode, -m.delta, COALESCE(dr.received, -1), d.created_at, d.signed_at, `+itemColumns+`
+	rows, err := db.query(ctx, `SELECT d.id, il.line_no, d.recipient, d.mode, -m.delta, COALESCE(dr.received, -1), d.created_at, d.signed_at, `+itemColumns+`
 		FROM inkind_lines il JOIN stock_lots l ON l.source_line = il.id JOIN stock_moves m ON m.lot_id = l.id
 		JOIN dispatches d ON d.doc_id = m.doc_id JOIN goods_items i ON i.id = il.item_id
 		LEFT JOIN dispatch_receipts dr ON dr.dispatch_id = d.id AND dr.lot_id = l.id
@@ -173,7 +174,7 @@ func (db *DB) InKindDestinations(ctx context.Context, donationID int64) ([]Desti
 		var d Destination
 		var at int64
 		var signed sql.NullInt64
-		if err := rows.Scan(append([]any{&d.LineNo, &d.Recipient, &d.Mode, &d.Sent, &d.Received, &at, &signed}, itemDest(&d.Item)...)...); err != nil {
+		if err := rows.Scan(append([]any{&d.DispatchID, &d.LineNo, &d.Recipient, &d.Mode, &d.Sent, &d.Received, &at, &signed}, itemDest(&d.Item)...)...); err != nil {
 			return nil, err
 		}
 		d.LineNo++

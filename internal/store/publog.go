@@ -922,3 +922,12 @@ func (l *LogLeader) Close() error {
 	_, err := l.conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock("+logLock+")")
 	return errors.Join(err, l.conn.Close())
 }
+
+// AlertLogMismatch is the alert raised when the database and the public
+// log disagree.
+const AlertLogMismatch = "log_mismatch"
+
+// RaiseAlert records a warning for supervisors.
+func (db *DB) RaiseAlert(ctx context.Context, kind, ref, msg string) error {
+	return db.Write(ctx, func(t *Tx) error { return t.alert(ctx, kind, ref, msg) })
+}

@@ -84,6 +84,10 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 			return f.xihuGift.CertNo
 		case "{lang}":
 			return "en"
+		case "{path...}":
+			return "checkpoint" // the log is public: no role matters
+		case "{index}":
+			return "0"
 		case "{file}":
 			return strconv.FormatInt(f.goods.file, 10)
 		case "{code}":

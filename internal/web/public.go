@@ -23,6 +23,7 @@ type publicDonation struct {
 	Designation donation.Designation
 	Status      string
 	Branch      string
+	Trace       []traceStep
 }
 
 // publicGoods is an in-kind donation as anyone holding its certificate
@@ -37,6 +38,7 @@ type publicGoods struct {
 	Status       string
 	Items        []certificate.Item
 	Destinations []store.Destination
+	Trace        []traceStep
 }
 
 func (s *Server) publicGoods(r *http.Request, cert string) (*publicGoods, error) {
@@ -52,8 +54,12 @@ func (s *Server) publicGoods(r *http.Request, cert string) (*publicGoods, error)
 	if err != nil {
 		return nil, err
 	}
+	trace, err := s.goodsTrace(r, d.ID, d.ReceivedAt, dests)
+	if err != nil {
+		return nil, err
+	}
 	return &publicGoods{Goods: true, CertNo: d.CertNo, Donor: d.Donor.PublicName(), ReceivedAt: d.ReceivedAt, Designation: d.Designation,
-		Status: d.Status, Items: c.Items, Destinations: dests}, nil
+		Status: d.Status, Items: c.Items, Destinations: dests, Trace: trace}, nil
 }
 
 func toPublic(d *donation.Donation) publicDonation {
@@ -95,7 +101,12 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusNotFound, "public_verify", p)
 		return
 	}
-	p.Data = toPublic(d)
+	pd := toPublic(d)
+	if pd.Trace, err = s.moneyTrace(r, p, d); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = pd
 	s.render(w, r, "public_verify", p)
 }
 

@@ -27,6 +27,11 @@ func (s *Server) Routes() []route {
 		{"POST /logout", "", s.logout},
 		{"GET /lang/{lang}", "", s.setLang},
 		{"GET /healthz", "", s.healthz},
+		{"GET /transparency", "", s.transparency}, // the public log: key, checkpoints, day closes
+		{"GET /log/key", "", s.logKey},
+		{"GET /log/{path...}", "", s.logFile}, // C2SP tlog-tiles, static
+		{"GET /proofs/{index}", "", s.proofByIndex},
+		{"GET /verify/{cert}/proof", "", s.certificateProof},
 		{"GET /sign/{token}", "", s.signForm}, // the recipient's one-time link
 		{"POST /sign/{token}", "", s.sign},
 
@@ -136,6 +141,7 @@ func (s *Server) Routes() []route {
 		{"POST /donations/{id}/receipt/request", auth.IssueReceipts, s.donationReceiptRequest},
 		{"POST /donations/{id}/receipt/choice", auth.IssueReceipts, s.donationReceiptChoice},
 		{"GET /r/{code}/{number}", "", s.receiptVerify}, // public: a receipt's QR code
+		{"GET /r/{code}/{number}/proof", "", s.receiptProof},
 
 		// JSON API (Bearer token or session).
 		{"POST /api/v1/donations", auth.RecordDonation, s.apiDonationCreate},

@@ -52,6 +52,10 @@ type Config struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the real client, for rate limits and the audit trail.
 	TrustedProxies []netip.Prefix
+	// LogDir is the public log's directory, served at /log/ (tlog-tiles);
+	// LogKey its verifier key, shown on the site. Empty: no public log.
+	LogDir string
+	LogKey string
 }
 
 // Server serves boai over HTTP.
