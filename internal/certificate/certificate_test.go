@@ -25,6 +25,8 @@ func sample() Certificate {
 		Designation: "定向：武汉市第一医院",
 		Society:     "杭州市红十字会",
 		VerifyURL:   "http://localhost:8080/verify/HZ20261130-7KQ4M9XP",
+		ProofURL:    "http://localhost:8080/verify/HZ20261130-7KQ4M9XP/proof",
+		Salt:        "k3m9q-a7x2p-wd4ne-h5tzr-c8vb6-y",
 	}
 }
 
@@ -303,8 +305,12 @@ func TestLayoutInsideBorder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			proof, err := proofQR(tt.c)
+			if err != nil {
+				t.Fatal(err)
+			}
 			r := &recorder{m: m}
-			layout(r, m, tt.c, q)
+			layout(r, m, tt.c, q, proof)
 			for _, p := range r.texts {
 				if p.x < innerInset || p.x+p.w > pageW-innerInset || p.y-p.h < innerInset || p.y > pageH-innerInset {
 					t.Errorf("text %q at (%.1f, %.1f), %.1fpt wide, leaves the border", p.s, p.x, p.y, p.w)

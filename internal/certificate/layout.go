@@ -54,13 +54,29 @@ type canvas interface {
 }
 
 // layout draws the whole certificate.
-func layout(cv canvas, m *measurer, c Certificate, q qrCode) {
+func layout(cv canvas, m *measurer, c Certificate, q, proof qrCode) {
 	cv.fillRect(0, 0, pageW, pageH, paper)
 	drawFrame(cv)
 	drawHeader(cv, m, c)
 	drawBody(cv, m, c)
 	drawQR(cv, m, c, q)
+	if proof != nil {
+		drawProof(cv, m, c, proof)
+	}
 	drawSignature(cv, m, c)
+}
+
+// drawProof draws the public log's proof code beside the verification
+// code, smaller, with the donor's salt to its right.
+func drawProof(cv canvas, m *measurer, c Certificate, q qrCode) {
+	const size = 74.0
+	x := qrX + qrSize + 14
+	side := cv.qr(q, x, qrTop, size)
+	tx, y := x+side+4, qrTop+36 // below qrTop+30: the footer's text starts there
+	cv.text(tx, y, 9, grey, "公开日志证明 Log proof")
+	cv.text(tx, y+16, 8, grey, "盐值 Salt（核验时与姓名一同使用）")
+	salt, sz := fitLines(m, c.Salt, 170, 8, 6, 2)
+	drawLines(cv, tx, y+21, sz, 1.35, ink, salt)
 }
 
 func drawFrame(cv canvas) {

@@ -85,7 +85,7 @@ func renderFooter(m *measurer, c Certificate) (*image.RGBA, qrCode, error) {
 	s := pngWidth / pageW
 	f := footer
 	cv := newRasterCanvas(m.f, m, float64(f.Min.X)/s, float64(f.Min.Y)/s, float64(f.Dx())/s, float64(f.Dy())/s, s)
-	layout(cv, m, c, q)
+	layout(cv, m, c, q, nil)
 	return cv.img, q, nil
 }
 
@@ -161,8 +161,22 @@ func TestPNGQRReadsBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := readQR(img); got != c.VerifyURL {
+		// Two codes when the certificate carries a proof link: read each
+		// from its own part of the page.
+		scale := float64(img.Bounds().Dx()) / pageW
+		split := int((qrX + qrSize + 7) * scale)
+		sub := img.(interface {
+			SubImage(image.Rectangle) image.Image
+		})
+		left := sub.SubImage(image.Rect(0, 0, split, img.Bounds().Dy()))
+		if got, err := readQR(left); got != c.VerifyURL {
 			t.Errorf("QR code on the PNG for %s reads %q, %v", c.VerifyURL, got, err)
+		}
+		if c.ProofURL != "" {
+			right := sub.SubImage(image.Rect(split, int(qrTop*scale)-10, int((qrX+qrSize+14+90)*scale), img.Bounds().Dy()))
+			if got, err := readQR(right); got != c.ProofURL {
+				t.Errorf("proof QR code on the PNG for %s reads %q, %v", c.ProofURL, got, err)
+			}
 		}
 	}
 }

@@ -3,19 +3,38 @@ package web
 import (
 	"boai"
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
 
 	"boai/internal/certificate"
 	"boai/internal/donation"
+	"boai/internal/publog"
 )
 
 func (s *Server) certificateFor(d *donation.Donation) certificate.Certificate {
-	return certificate.Certificate{
+	c := certificate.Certificate{
 		No: d.CertNo, DonorName: d.Donor.CertificateName(), AmountFen: d.AmountFen, Date: d.ReceivedAt.In(s.cfg.Location),
 		Designation: d.Designation.FundLabel(), Society: s.cfg.Society, VerifyURL: s.verifyURL(d.CertNo),
 	}
+	s.addProof(&c)
+	return c
+}
+
+// addProof prints the public log's proof link and the donor's salt on
+// a certificate, when the site keeps a public log.
+func (s *Server) addProof(c *certificate.Certificate) {
+	if s.cfg.LogKey == "" {
+		return
+	}
+	salter, err := s.db.Salter(context.Background())
+	if err != nil {
+		s.log.Error("certificate salt", "err", err)
+		return
+	}
+	c.ProofURL = s.cfg.BaseURL + "/verify/" + c.No + "/proof"
+	c.Salt = publog.FormatSalt(salter.Salt(c.No))
 }
 
 func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {

@@ -388,6 +388,7 @@ func (s *Server) inKindCertificate(ctx context.Context, d *inkind.Donation) (cer
 	}
 	c := certificate.Certificate{No: d.CertNo, DonorName: d.Donor.CertificateName(), Date: d.ReceivedAt, Designation: d.Designation.FundLabel(),
 		Society: s.cfg.Society, VerifyURL: s.cfg.BaseURL + "/verify/" + d.CertNo}
+	s.addProof(&c)
 	for i, l := range d.Lines {
 		n := l.Declared
 		if i < len(d.Outcomes) {
