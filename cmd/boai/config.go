@@ -245,14 +245,24 @@ func (c *Config) logFiles() (dir, keyFile string) {
 	return dir, keyFile
 }
 
+// demoLogKey signs the demo's public log, so the README can print its
+// public key. It is public: anyone can sign with it, so no real society
+// may use it (serve --demo only writes it where no key exists yet).
+const demoLogKey = "PRIVATE+KEY+demo.boai.hz/log+07d1d8b5+ASSgb8G/mZrRn8irzG5pmbfeIt0bg1ZXSUlg9HU5KAlo"
+
 // logKey reads the log's signer key, creating it on first start. Its
 // name, the log's origin, is the base URL's host and path with /log.
-func (c *Config) logKey(base string) (skey, vkey string, created bool, err error) {
+func (c *Config) logKey(base string, demo bool) (skey, vkey string, created bool, err error) {
 	_, file := c.logFiles()
 	b, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		origin := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://") + "/log"
-		if skey, vkey, err = tlog.GenerateKey(origin); err != nil {
+		if demo {
+			skey = demoLogKey
+		} else if skey, _, err = tlog.GenerateKey(origin); err != nil {
+			return "", "", false, err
+		}
+		if vkey, err = tlog.PublicKey(skey); err != nil {
 			return "", "", false, err
 		}
 		if err := os.MkdirAll(filepath.Dir(file), 0o750); err != nil {

@@ -43,6 +43,7 @@ Usage:
   boai verify checkpoint FILE|URL --key VKEY
   boai verify consistency OLD NEW --key VKEY (--dir DIR | --url URL)
   boai verify log --key VKEY (--dir DIR | --url URL)
+  boai verify records [--data DIR | --db URL] [--log-dir DIR]         (the database against the log)
 
 Run "boai COMMAND -h" for a command's flags.
 `
@@ -75,6 +76,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "bench":
 		return benchCmd(ctx, cfg, rest, stdout)
 	case "verify":
+		if len(rest) > 0 && rest[0] == "records" {
+			return verifyRecords(ctx, cfg, rest[1:], stdout)
+		}
 		return verifyCmd(ctx, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -178,7 +182,7 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		}
 	}
 	wcfg := cfg.web(loc)
-	skey, vkey, created, err := cfg.logKey(wcfg.BaseURL)
+	skey, vkey, created, err := cfg.logKey(wcfg.BaseURL, *withDemo)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"boai/internal/publish"
 	"boai/internal/tlog"
 )
 
@@ -23,6 +24,7 @@ const verifyUsage = `usage:
   boai verify checkpoint FILE|URL --key VKEY
   boai verify consistency OLD NEW --key VKEY (--dir DIR | --url URL)
   boai verify log --key VKEY (--dir DIR | --url URL)
+  boai verify records [--data DIR | --db URL] [--log-dir DIR] [--log-key FILE]
 VKEY is the log's public key, as on the site and in the README, or a file holding it.`
 
 // verifyCmd checks the public log offline, with nothing but the log's
@@ -219,3 +221,42 @@ func verifyLog(ctx context.Context, stdout io.Writer, vkey string, fetch tlog.Fe
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// verifyRecords audits the society's own log directory and compares every
+// entry with the entry its record in the database makes today: a record
+// changed behind boai's back is named by its log entry.
+func verifyRecords(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("verify records", flag.ContinueOnError)
+	cfg.flags(fs)
+	fs.StringVar(&cfg.LogDir, "log-dir", cfg.LogDir, "the public log's directory (default <data>/log)")
+	fs.StringVar(&cfg.LogKey, "log-key", cfg.LogKey, "the file of the log's signer key (default <data>/log.key)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dir, keyFile := cfg.logFiles()
+	b, err := os.ReadFile(keyFile)
+	if err != nil {
+		return fmt.Errorf("log key: %w", err)
+	}
+	vkey, err := tlog.PublicKey(strings.TrimSpace(string(b)))
+	if err != nil {
+		return err
+	}
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, mismatches, err := publish.Check(ctx, db, dir, vkey)
+	if err != nil {
+		return err
+	}
+	for _, m := range mismatches {
+		fmt.Fprintln(stdout, "MISMATCH", m)
+	}
+	if len(mismatches) > 0 {
+		return fmt.Errorf("%d of %d entries differ from the database", len(mismatches), rep.Entries)
+	}
+	fmt.Fprintf(stdout, "OK: %d entries, each as its record in the database makes it; the tree and its checkpoint check out\n", rep.Entries)
+	return nil
+}
