@@ -23,6 +23,7 @@ import (
 	"boai/internal/notify"
 	"boai/internal/stock"
 	"boai/internal/store"
+	"boai/internal/supervision"
 	"boai/internal/web"
 )
 
@@ -152,6 +153,10 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	if _, _, err := cfg.approvalSteps(); err != nil {
 		return err
 	}
+	rules, err := cfg.alertRules()
+	if err != nil {
+		return err
+	}
 	db, err := open(ctx, cfg)
 	if err != nil {
 		return err
@@ -189,7 +194,7 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	}}, cutoffListJob(db, cutoff, loc), jobs.Job{Name: "webhooks", Every: 10 * time.Second, Run: func(ctx context.Context) error {
 		_, _, err := notify.Deliver(ctx, db, &http.Client{Timeout: 10 * time.Second}, db.Now())
 		return err
-	}}, paperworkJob(db, cfg.web(loc).BaseURL), jobs.Job{Name: "ledger-checkpoints", Every: time.Minute, Run: func(ctx context.Context) error {
+	}}, paperworkJob(db, cfg.web(loc).BaseURL), alertsJob(db, rules), jobs.Job{Name: "ledger-checkpoints", Every: time.Minute, Run: func(ctx context.Context) error {
 		// Balances read a checkpoint plus the postings after it; rolling
 		// it forward keeps that tail short.
 		_, err := db.RollCheckpoints(ctx)
@@ -222,6 +227,16 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 func paperworkJob(db *store.DB, base string) jobs.Job {
 	return jobs.Job{Name: "paperwork-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
 		_, err := db.RemindPaperwork(ctx, db.Now(), 24*time.Hour, func(id int64) string { return fmt.Sprintf("%s/goods/allocations/%d", base, id) })
+		return err
+	}}
+}
+
+// alertsJob looks, every few minutes, for what has gone over the alert
+// rules' limits (approvals over 10 minutes, goods waiting, receipt
+// requests unanswered) and raises each once.
+func alertsJob(db *store.DB, rules supervision.Rules) jobs.Job {
+	return jobs.Job{Name: "alerts", Every: 5 * time.Minute, Run: func(ctx context.Context) error {
+		_, err := db.ScanAlerts(ctx, db.Now(), rules)
 		return err
 	}}
 }
