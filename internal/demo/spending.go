@@ -123,8 +123,12 @@ func Receipts(ctx context.Context, db *store.DB, staff map[string]audit.Actor, n
 	}
 	// Donors who asked for a receipt and have not had one yet: three
 	// asked over a week ago (supervisors are alerted), two this week.
+	older, _, _, err := db.Donations(ctx, store.DonationFilter{Kind: donation.KindDonation, To: now.AddDate(0, 0, -13), Limit: 100})
+	if err != nil {
+		return err
+	}
 	asked := 0
-	for _, d := range ds {
+	for _, d := range older {
 		if asked == 5 {
 			break
 		}

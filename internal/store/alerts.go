@@ -265,7 +265,7 @@ func (db *DB) ScanAlerts(ctx context.Context, now time.Time, rules supervision.R
 			continue
 		}
 		todo = append(todo, found{supervision.GoodsWaiting, supervision.LotSubject(w.Lot.ID, w.Since),
-			fmt.Sprintf("%s（批次 %s）%d 件在%s自 %s 入库后 %s 小时未出库，超过 %s 小时", w.Item, cmpBatch(w.Lot.Batch), w.Lot.Quantity, w.Warehouse,
+			fmt.Sprintf("%s（批次 %s）数量 %d，在%s自 %s 入库后 %s 小时未出库，超过 %s 小时", w.Item, cmpBatch(w.Lot.Batch), w.Lot.Quantity, w.Warehouse,
 				w.Since.In(CertLocation).Format("2006-01-02 15:04"), supervision.Hours(d), supervision.Hours(rules.GoodsWait))})
 	}
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"boai"
 	"boai/internal/audit"
 	"boai/internal/donation"
@@ -105,6 +107,17 @@ func (s *Server) writePackage(r *http.Request, w io.Writer, from, to time.Time) 
 		if rec.status != 0 && rec.status != http.StatusOK {
 			return fmt.Errorf("%s: export %s answered %d", name, route, rec.status)
 		}
+		// These lists are small (goods, receipts): count their rows for
+		// the README by reading the workbook back.
+		x, err := excelize.OpenReader(bytes.NewReader(rec.body.Bytes()))
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		rows, err := x.GetRows(x.GetSheetName(0))
+		x.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 		out, err := entry(name)
 		if err != nil {
 			return err
@@ -112,7 +125,7 @@ func (s *Server) writePackage(r *http.Request, w io.Writer, from, to time.Time) 
 		if _, err := out.Write(rec.body.Bytes()); err != nil {
 			return err
 		}
-		files = append(files, pkgFile{name: name, zh: zh, en: en, rows: -1, size: rec.body.Len()})
+		files = append(files, pkgFile{name: name, zh: zh, en: en, rows: max(len(rows)-1, 0), size: rec.body.Len()})
 		return nil
 	}
 

@@ -39,25 +39,25 @@ func TestSupervisionPage(t *testing.T) {
 			msg     string
 		}{
 			{supervision.ApprovalLate, "allocation:9001", "调拨方案 #9001 已等待审批 25 分钟"},
-			{supervision.GoodsWaiting, "lot:9002@1", "N95 口罩 30 小时未出库"},
+			{supervision.LogMismatch, "entry:9002", "公开日志第 9002 条与数据库不符"},
 			{supervision.DisclosureLate, "day:2026-11-29", "11 月 29 日公示逾期"},
 		} {
 			if _, err := db.RaiseAlert(ctx, a.kind, a.subject, a.msg, supervision.Warning); err != nil {
 				t.Fatal(err)
 			}
 		}
-		list, _, err := db.Alerts(ctx, supervision.Filter{Kind: supervision.GoodsWaiting})
+		list, _, err := db.Alerts(ctx, supervision.Filter{Kind: supervision.LogMismatch})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("goods alerts %v %v", list, err)
 		}
-		goodsAlert := list[0].ID
+		logAlert := list[0].ID
 
 		sup, admin := s.as(auth.Supervisor), s.as(auth.Admin)
 		r := sup.get("/supervision")
 		if r.Status != http.StatusOK {
 			t.Fatalf("supervisor GET /supervision: %v", r)
 		}
-		for _, want := range []string{"调拨方案 #9001", "N95 口罩 30 小时未出库", "11 月 29 日公示逾期", "审计资料包"} {
+		for _, want := range []string{"调拨方案 #9001", "公开日志第 9002 条与数据库不符", "11 月 29 日公示逾期", "审计资料包"} {
 			if !strings.Contains(r.Body, want) {
 				t.Errorf("supervision page lacks %q", want)
 			}
@@ -65,27 +65,27 @@ func TestSupervisionPage(t *testing.T) {
 		if strings.Contains(r.Body, "/ack") {
 			t.Error("the supervisor's page offers to acknowledge")
 		}
-		if r := sup.get("/supervision?kind=goods_waiting"); !strings.Contains(r.Body, "N95 口罩") || strings.Contains(r.Body, "#9001") {
-			t.Errorf("kind filter: goods alert shown %v, approval alert hidden %v", strings.Contains(r.Body, "N95 口罩"), !strings.Contains(r.Body, "#9001"))
+		if r := sup.get("/supervision?kind=log_mismatch"); !strings.Contains(r.Body, "第 9002 条") || strings.Contains(r.Body, "#9001") {
+			t.Errorf("kind filter: log alert shown %v, approval alert hidden %v", strings.Contains(r.Body, "第 9002 条"), !strings.Contains(r.Body, "#9001"))
 		}
 		for _, q := range []string{"?kind=nonsense", "?state=closed", "?from=yesterday", "?from=2026-12-02&to=2026-12-01"} {
 			if r := sup.get("/supervision" + q); r.Status != http.StatusBadRequest {
 				t.Errorf("GET /supervision%s: %v, want 400", q, r)
 			}
 		}
-		if r := admin.get("/supervision"); !strings.Contains(r.Body, "/supervision/alerts/"+strconv.FormatInt(goodsAlert, 10)+"/ack") {
+		if r := admin.get("/supervision"); !strings.Contains(r.Body, "/supervision/alerts/"+strconv.FormatInt(logAlert, 10)+"/ack") {
 			t.Error("the admin's page does not offer to acknowledge")
 		}
 
-		ack := "/supervision/alerts/" + strconv.FormatInt(goodsAlert, 10) + "/ack"
+		ack := "/supervision/alerts/" + strconv.FormatInt(logAlert, 10) + "/ack"
 		if r := admin.postForm(ack, url.Values{"note": {"  "}}); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "处理说明") {
 			t.Errorf("ack without a note: %v", r)
 		}
 		if r := admin.postForm("/supervision/alerts/999999/ack", url.Values{"note": {"x"}}); r.Status != http.StatusNotFound {
 			t.Errorf("ack of no alert: %v", r)
 		}
-		r = admin.postForm(ack, url.Values{"note": {"已调度出库"}, "back": {"/supervision?kind=goods_waiting"}})
-		if r.Status != http.StatusSeeOther || r.location() != "/supervision?kind=goods_waiting&flash=alert_acked" {
+		r = admin.postForm(ack, url.Values{"note": {"已调度出库"}, "back": {"/supervision?kind=log_mismatch"}})
+		if r.Status != http.StatusSeeOther || r.location() != "/supervision?kind=log_mismatch&flash=alert_acked" {
 			t.Fatalf("ack: %v (Location %q)", r, r.location())
 		}
 		if r := admin.postForm(ack, url.Values{"note": {"again"}}); r.Status != http.StatusConflict {
@@ -264,11 +264,53 @@ func TestAuditPackage(t *testing.T) {
 		if got := count("expenditure_draws.xlsx"); got != draws {
 			t.Errorf("expenditure_draws.xlsx: %d rows, want %d", got, draws)
 		}
-		for _, name := range []string{"inkind.xlsx", "requests.xlsx", "allocations.xlsx", "dispatches.xlsx", "receipts.xlsx"} {
-			if _, err := excelize.OpenReader(bytes.NewReader(files[name])); err != nil {
-				t.Errorf("%s does not open: %v", name, err)
+		var inkindLines, allocs, dispatchLines int
+		inkinds, err := db.ListInKind(ctx, "", 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range inkinds {
+			d, err := db.InKind(ctx, k.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.ReceivedAt.Before(from) && d.ReceivedAt.Before(to) {
+				inkindLines += len(d.Lines)
 			}
 		}
+		list, err := db.ListAllocations(ctx, "", 0, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range list {
+			if !a.SubmittedAt.Before(from) && a.SubmittedAt.Before(to) {
+				allocs++
+			}
+		}
+		ds, err := db.ListDispatches(ctx, 0, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sum := range ds {
+			d, err := db.DispatchDetail(ctx, sum.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.CreatedAt.Before(from) && d.CreatedAt.Before(to) {
+				dispatchLines += len(d.Lines)
+			}
+		}
+		reg, err := db.ReceiptsRegister(ctx, store.ReceiptFilter{From: from, To: to, Limit: 100000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]int{"inkind.xlsx": inkindLines, "allocations.xlsx": allocs, "dispatches.xlsx": dispatchLines,
+			"receipts.xlsx": len(reg.Receipts)} {
+			if got := count(name); got != want || want == 0 {
+				t.Errorf("%s: %d rows, the period has %d", name, got, want)
+			}
+		}
+		count("requests.xlsx")
 		// A period before anything happened holds headers only.
 		r = s.as(auth.Admin).get("/supervision/package?from=2000-01-01&to=2000-01-31")
 		z, err = zip.NewReader(bytes.NewReader([]byte(r.Body)), int64(len(r.Body)))
@@ -294,8 +336,8 @@ func TestAuditPackage(t *testing.T) {
 // that looks whole.
 func TestAuditPackageRefusesBadExtras(t *testing.T) {
 	t.Parallel()
-	db := storetest.OpenSQLite(t)
 	for _, name := range []string{"../etc/passwd", "/abs.txt", "audit.xlsx", "README.txt"} {
+		db := storetest.OpenSQLite(t)
 		cfg := web.Config{PackageExtra: func(ctx context.Context, from, to time.Time, add func(string, []byte) error) error {
 			return add(name, []byte("x"))
 		}}
