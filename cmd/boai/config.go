@@ -15,6 +15,7 @@ import (
 	"boai/internal/auth"
 	"boai/internal/inkind"
 	"boai/internal/money"
+	"boai/internal/supervision"
 	"boai/internal/tlog"
 	"boai/internal/web"
 )
@@ -34,7 +35,8 @@ type Config struct {
 	LookupRate     float64
 	TrustedProxies string // comma-separated CIDRs or addresses of the load balancers
 	Cutoff         string // daily cut-off for the available-and-arriving list, HH:MM
-	WaitHours      int    // goods in stock longer than this are flagged as waiting
+	WaitHours      int    // goods in stock longer than this are flagged as waiting, and alerted
+	ReceiptDays    int    // receipt requests unanswered longer than this many days are alerted
 	SecondApproval string // yuan above which an expenditure needs a second approver
 	IntakeRoles    string // comma-separated sign-off roles at in-kind intake
 	ApprovalSteps  string // "step=role+role,step=role": an allocation's approval steps in order
@@ -45,7 +47,7 @@ type Config struct {
 func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", Data: "./boai-data", Society: "杭州市红十字会", SocietyEn: "Hangzhou Red Cross Society",
-		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00", WaitHours: 24, SecondApproval: "50000",
+		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00", WaitHours: 24, ReceiptDays: 7, SecondApproval: "50000",
 		IntakeRoles: "unloading,sorting,counting", ApprovalSteps: "taskforce=clerk+admin,leadership=approver+admin",
 	}
 }
@@ -75,6 +77,9 @@ func (c *Config) env() {
 	if v, err := strconv.Atoi(os.Getenv("BOAI_WAIT_HOURS")); err == nil {
 		c.WaitHours = v
 	}
+	if v, err := strconv.Atoi(os.Getenv("BOAI_RECEIPT_DAYS")); err == nil {
+		c.ReceiptDays = v
+	}
 	if v, err := strconv.ParseBool(os.Getenv("BOAI_SECURE_COOKIES")); err == nil {
 		c.SecureCookies = v
 	}
@@ -97,10 +102,23 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SecondApproval, "second-approval", c.SecondApproval, "yuan above which an expenditure needs a second approver and alerts supervisors (env BOAI_SECOND_APPROVAL)")
 	fs.StringVar(&c.IntakeRoles, "intake-roles", c.IntakeRoles, "who signs each line at in-kind intake: unloading, sorting, counting, medical_check (added for medical-grade items anyway) (env BOAI_INTAKE_ROLES)")
 	fs.StringVar(&c.ApprovalSteps, "approval-steps", c.ApprovalSteps, "an allocation's approval steps and the roles deciding at each (env BOAI_APPROVAL_STEPS)")
-	fs.IntVar(&c.WaitHours, "wait-hours", c.WaitHours, "flag goods in stock longer than this many hours (env BOAI_WAIT_HOURS)")
+	fs.IntVar(&c.WaitHours, "wait-hours", c.WaitHours, "flag goods in stock longer than this many hours, and alert supervisors (env BOAI_WAIT_HOURS)")
+	fs.IntVar(&c.ReceiptDays, "receipt-days", c.ReceiptDays, "alert supervisors to receipt requests unanswered for longer than this many days (env BOAI_RECEIPT_DAYS)")
 	fs.StringVar(&c.LogDir, "log-dir", c.LogDir, "the public log's directory, served at /log/; processes sharing a PostgreSQL database share it, one writes (default <data>/log; env BOAI_LOG_DIR)")
 	fs.StringVar(&c.LogKey, "log-key", c.LogKey, "file with the public log's signer key, created on first start (default <data>/log.key; env BOAI_LOG_KEY)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
+}
+
+// alertRules are the limits the alert scan holds the society to.
+func (c *Config) alertRules() (supervision.Rules, error) {
+	r := supervision.Rules{GoodsWait: time.Duration(c.WaitHours) * time.Hour, ReceiptWait: time.Duration(c.ReceiptDays) * 24 * time.Hour}
+	if c.WaitHours < 1 {
+		return r, fmt.Errorf("--wait-hours %d: give at least 1 hour", c.WaitHours)
+	}
+	if c.ReceiptDays < 1 {
+		return r, fmt.Errorf("--receipt-days %d: give at least 1 day", c.ReceiptDays)
+	}
+	return r, r.Validate()
 }
 
 // dsn is what store.Open takes: the PostgreSQL URL or the SQLite file.
@@ -161,9 +179,11 @@ func (c *Config) web(loc *time.Location) web.Config {
 	second, _ := money.Parse(c.SecondApproval) // checked in serve
 	roles, _ := c.intakeRoles()                // checked in serve
 	steps, stepRoles, _ := c.approvalSteps()   // checked in serve
+	rules, _ := c.alertRules()                 // checked in serve
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
 		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies, Cutoff: cutoff,
-		WaitHours: c.WaitHours, SecondApprovalOver: second, IntakeRoles: roles, ApprovalSteps: steps, StepRoles: stepRoles}
+		WaitHours: c.WaitHours, SecondApprovalOver: second, IntakeRoles: roles, ApprovalSteps: steps, StepRoles: stepRoles,
+		AlertRules: rules}
 }
 
 // parseArgs parses flags wherever they stand among the positional

@@ -25,6 +25,7 @@ import (
 	"boai/internal/publish"
 	"boai/internal/stock"
 	"boai/internal/store"
+	"boai/internal/supervision"
 	"boai/internal/web"
 )
 
@@ -158,6 +159,10 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	if _, _, err := cfg.approvalSteps(); err != nil {
 		return err
 	}
+	rules, err := cfg.alertRules()
+	if err != nil {
+		return err
+	}
 	db, err := open(ctx, cfg)
 	if err != nil {
 		return err
@@ -191,6 +196,9 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	}
 	wcfg.LogDir, _ = cfg.logFiles()
 	wcfg.LogKey = vkey
+	wcfg.PackageExtra = func(ctx context.Context, from, to time.Time, add func(string, []byte) error) error {
+		return publish.Package(ctx, db, wcfg.LogDir, vkey, from, to, add)
+	}
 	metrics := web.NewMetrics()
 	srv, err := web.NewServer(db, wcfg, log, metrics)
 	if err != nil {
@@ -205,14 +213,14 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	}}, cutoffListJob(db, cutoff, loc), jobs.Job{Name: "webhooks", Every: 10 * time.Second, Run: func(ctx context.Context) error {
 		_, _, err := notify.Deliver(ctx, db, &http.Client{Timeout: 10 * time.Second}, db.Now())
 		return err
-	}}, paperworkJob(db, cfg.web(loc).BaseURL), jobs.Job{Name: "ledger-checkpoints", Every: time.Minute, Run: func(ctx context.Context) error {
+	}}, paperworkJob(db, cfg.web(loc).BaseURL), alertsJob(db, rules), jobs.Job{Name: "ledger-checkpoints", Every: time.Minute, Run: func(ctx context.Context) error {
 		// Balances read a checkpoint plus the postings after it; rolling
 		// it forward keeps that tail short.
 		_, err := db.RollCheckpoints(ctx)
 		return err
 	}})
 	logWriter := &publish.Writer{DB: db, Dir: wcfg.LogDir, Key: skey, Log: log, Alert: func(ctx context.Context, msg string) {
-		if err := db.RaiseAlert(ctx, store.AlertLogMismatch, "log", "公开日志写入停止 / the public log stopped: "+msg); err != nil {
+		if err := publish.Alert(ctx, db, "writer:"+db.Now().Format(time.DateOnly), "公开日志写入停止 / the public log stopped: "+msg); err != nil {
 			log.Error("alert", "err", err)
 		}
 	}}
@@ -249,6 +257,16 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 func paperworkJob(db *store.DB, base string) jobs.Job {
 	return jobs.Job{Name: "paperwork-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
 		_, err := db.RemindPaperwork(ctx, db.Now(), 24*time.Hour, func(id int64) string { return fmt.Sprintf("%s/goods/allocations/%d", base, id) })
+		return err
+	}}
+}
+
+// alertsJob looks, every few minutes, for what has gone over the alert
+// rules' limits (approvals over 10 minutes, goods waiting, receipt
+// requests unanswered) and raises each once.
+func alertsJob(db *store.DB, rules supervision.Rules) jobs.Job {
+	return jobs.Job{Name: "alerts", Every: 5 * time.Minute, Run: func(ctx context.Context) error {
+		_, err := db.ScanAlerts(ctx, db.Now(), rules)
 		return err
 	}}
 }

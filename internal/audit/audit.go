@@ -32,6 +32,7 @@ type Entry struct {
 // Filter selects audit entries for the supervisors' view.
 type Filter struct {
 	Username string
+	Action   string // e.g. "donation.reverse"
 	Entity   string
 	EntityID int64
 	From, To time.Time // To is exclusive

@@ -57,7 +57,29 @@ const (
 	ViewReceipts  Action = "receipts.view"
 	// ManageWebhooks: the group robots and their failed deliveries.
 	ManageWebhooks Action = "webhooks.manage"
+	// Supervision (监督): the alerts page and the audit package for a
+	// period; acknowledging an alert with a note is an administrator's write.
+	ViewSupervision Action = "supervision.view"
+	AckAlerts       Action = "alerts.ack"
 )
+
+// reads are the actions that change nothing. Supervisors (纪检监察,
+// audit) may take every one of them and no other: the role matrix test
+// holds every route to this.
+var reads = []Action{ViewDashboard, ViewDonations, ViewAudit, ViewAdmin, ViewGoods, ViewFunds, ViewReceipts, ViewSupervision}
+
+// ReadOnly reports whether a changes nothing.
+func (a Action) ReadOnly() bool { return slices.Contains(reads, a) }
+
+// Actions lists every action in the permission table.
+func Actions() []Action {
+	out := make([]Action, 0, len(permissions))
+	for a := range permissions {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
 
 var allStaff = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
 
@@ -87,6 +109,8 @@ var permissions = map[Action][]Role{
 	IssueReceipts:   {Admin, Finance},
 	ViewReceipts:    {Admin, Finance, Supervisor, Clerk},
 	ManageWebhooks:  {Admin},
+	ViewSupervision: {Admin, Supervisor},
+	AckAlerts:       {Admin},
 }
 
 // User is a staff account.

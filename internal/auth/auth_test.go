@@ -52,3 +52,28 @@ func TestLoginDelay(t *testing.T) {
 		t.Error("delay must grow and stay capped")
 	}
 }
+
+// TestSupervisorReadsEverythingWritesNothing: the supervisor role may take
+// every read action and no write, and every action listed as a read is
+// in the permission table.
+func TestSupervisorReadsEverythingWritesNothing(t *testing.T) {
+	sup := &User{Role: Supervisor, Active: true}
+	n := 0
+	for _, a := range Actions() {
+		switch {
+		case a.ReadOnly() && !sup.Can(a):
+			t.Errorf("supervisors may not %s, a read", a)
+		case !a.ReadOnly() && sup.Can(a):
+			t.Errorf("supervisors may %s, a write", a)
+		}
+		if a.ReadOnly() {
+			n++
+		}
+	}
+	if n != len(reads) {
+		t.Errorf("%d read actions in the permission table, %d listed as reads: a read is missing from the table", n, len(reads))
+	}
+	if (&User{Role: Supervisor}).Can(ViewAudit) {
+		t.Error("an inactive supervisor may read")
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"boai/internal/org"
 	"boai/internal/stock"
 	"boai/internal/store"
+	"boai/internal/supervision"
 )
 
 // Account is a demo login, printed at start.
@@ -99,7 +100,15 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error)
 	if err := Spending(ctx, db, staff, now); err != nil {
 		return false, err
 	}
-	return true, Receipts(ctx, db, staff, now)
+	if err := Receipts(ctx, db, staff, now); err != nil {
+		return false, err
+	}
+	// What supervisors are alerted to, from the demo's own records: the
+	// scheduled scan finds the same when boai serves.
+	if _, err := db.ScanAlerts(ctx, now, supervision.DefaultRules); err != nil {
+		return false, fmt.Errorf("demo alerts: %w", err)
+	}
+	return true, nil
 }
 
 // Goods creates the catalogue and the warehouses, then, when week is set,

@@ -15,6 +15,7 @@ import (
 	"boai/internal/stock"
 	"boai/internal/store"
 	"boai/internal/store/storetest"
+	"boai/internal/supervision"
 )
 
 // The demo's epidemic week, as the goods pages and the dashboard show it:
@@ -339,4 +340,33 @@ func fingerprint(t *testing.T, db *store.DB, now time.Time) string {
 	}
 	sort.Strings(rows)
 	return strings.Join(rows, "\n")
+}
+
+// The demo shows supervisors a few alerts of every kind its own records
+// give rise to, each once: seeding again, or scanning again, adds none.
+func TestSeedAlerts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now()
+		if _, err := demo.Seed(ctx, db, now, 200); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		open, err := db.OpenAlerts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("alerts by kind: %v", open)
+		for _, k := range []supervision.Kind{supervision.ExpenditureOverThreshold, supervision.RestrictedMisuse, supervision.ApprovalLate,
+			supervision.GoodsWaiting, supervision.ReceiptUnanswered} {
+			if open[k] == 0 {
+				t.Errorf("the demo has no %s alert", k)
+			}
+		}
+		if open[supervision.ReceiptUnanswered] != 3 {
+			t.Errorf("%d receipt requests alerted, want the 3 asked over a week ago", open[supervision.ReceiptUnanswered])
+		}
+		if n, err := db.ScanAlerts(ctx, now, supervision.DefaultRules); err != nil || n != 0 {
+			t.Errorf("scanning the demo again raised %d (%v)", n, err)
+		}
+	})
 }

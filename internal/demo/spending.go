@@ -70,6 +70,21 @@ func Spending(ctx context.Context, db *store.DB, staff map[string]audit.Actor, n
 			}
 		}
 	}
+	// Twice someone tried to pay the society's running costs from money
+	// designated for something else: refused, and supervisors alerted.
+	tried := 0
+	for _, f := range funds {
+		if tried == 2 || !f.Fund.Restricted() || f.Fund.Goods() {
+			continue
+		}
+		db.Now = func() time.Time { return now.Add(-time.Duration(30+tried*90) * time.Minute) }
+		e := &ledger.Expenditure{Kind: ledger.Operating, Payee: "杭州某某广告有限公司", Purpose: donation.Designation{}, Amount: 2_000_00,
+			Note: "宣传物料", Draws: []ledger.Draw{{Fund: f.Fund, Amount: 2_000_00}}}
+		if err := db.CreateExpenditure(ctx, staff["clerk"], e, policy); err == nil {
+			return fmt.Errorf("demo: paying running costs from %s was accepted", f.Fund)
+		}
+		tried++
+	}
 	return nil
 }
 
@@ -105,6 +120,31 @@ func Receipts(ctx context.Context, db *store.DB, staff map[string]audit.Actor, n
 				return fmt.Errorf("demo reissue: %w", err)
 			}
 		}
+	}
+	// Donors who asked for a receipt and have not had one yet: three
+	// asked over a week ago (supervisors are alerted), two this week.
+	older, _, _, err := db.Donations(ctx, store.DonationFilter{Kind: donation.KindDonation, To: now.AddDate(0, 0, -13), Limit: 100})
+	if err != nil {
+		return err
+	}
+	asked := 0
+	for _, d := range older {
+		if asked == 5 {
+			break
+		}
+		ago := []int{12, 10, 9, 2, 1}[asked]
+		at := now.AddDate(0, 0, -ago)
+		if d.Donor.Anonymous || d.ReversedBy != 0 || d.AmountFen < 100_00 || !d.ReceivedAt.Before(at) {
+			continue
+		}
+		if ok, err := db.DonationReceipted(ctx, d.ID); err != nil || ok {
+			continue
+		}
+		db.Now = func() time.Time { return at }
+		if _, err := db.RequestReceipt(ctx, staff["clerk"], d.ID, []string{"电话来询，邮寄", "微信留言", "来函索取"}[asked%3]); err != nil {
+			continue // a donor who declined a receipt cannot ask for one
+		}
+		asked++
 	}
 	return nil
 }

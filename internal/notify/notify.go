@@ -7,6 +7,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -26,13 +27,14 @@ type Message struct {
 	Title string // e.g. 新的调拨申请待审批
 	Text  string // markdown body
 	URL   string // where to act, e.g. the request's approval page
+	Link  string // the link's text; "去审批 / approve" when empty
 }
 
 // Body renders m in the robot kind's JSON format.
 func Body(kind string, m Message) ([]byte, error) {
 	text := "### " + m.Title + "\n" + m.Text
 	if m.URL != "" {
-		text += "\n[去审批 / approve](" + m.URL + ")"
+		text += "\n[" + cmp.Or(m.Link, "去审批 / approve") + "](" + m.URL + ")"
 	}
 	switch kind {
 	case WeCom:

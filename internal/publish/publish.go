@@ -5,7 +5,9 @@
 package publish
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +15,7 @@ import (
 
 	"boai/internal/publog"
 	"boai/internal/store"
+	"boai/internal/supervision"
 	"boai/internal/tlog"
 )
 
@@ -189,20 +192,84 @@ func Check(ctx context.Context, db *store.DB, dir, vkey string) (*tlog.Report, [
 	return rep, mismatches, err
 }
 
-// CheckJob runs Check and raises an alert on any difference.
+// CheckJob runs Check and raises an alert on any difference: one per
+// differing entry (the first 20), one per day the audit itself fails.
 func CheckJob(ctx context.Context, db *store.DB, dir, vkey string) error {
 	_, m, err := Check(ctx, db, dir, vkey)
 	if err != nil {
-		return errors.Join(err, db.RaiseAlert(ctx, store.AlertLogMismatch, "log", "公开日志核验失败 / the public log failed its audit: "+err.Error()))
+		return errors.Join(err, Alert(ctx, db, "audit:"+db.Now().Format(time.DateOnly), "公开日志核验失败 / the public log failed its audit: "+err.Error()))
 	}
 	for i, x := range m {
 		if i == 20 {
-			return db.RaiseAlert(ctx, store.AlertLogMismatch, "log", fmt.Sprintf("……另有 %d 条不一致 / and %d more mismatches", len(m)-20, len(m)-20))
+			return Alert(ctx, db, fmt.Sprintf("more:%d", x.Index), fmt.Sprintf("……另有 %d 条不一致 / and %d more mismatches", len(m)-20, len(m)-20))
 		}
-		if err := db.RaiseAlert(ctx, store.AlertLogMismatch, fmt.Sprintf("log:%d", x.Index),
-			"数据库与公开日志不一致 / the database and the public log differ: "+x.String()); err != nil {
+		if err := Alert(ctx, db, fmt.Sprintf("entry:%d", x.Index), "数据库与公开日志不一致 / the database and the public log differ: "+x.String()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Alert raises a supervisors' alert that the database and the public log
+// disagree, once per subject.
+func Alert(ctx context.Context, db *store.DB, subject, msg string) error {
+	if r := []rune(msg); len(r) > supervision.MaxMessage {
+		msg = string(r[:supervision.MaxMessage-1]) + "…"
+	}
+	_, err := db.RaiseAlert(ctx, supervision.LogMismatch, subject, msg, supervision.Critical)
+	return err
+}
+
+// Package adds the public log's part of a period's audit package: the
+// log's key and current checkpoint, each closed day's checkpoint with the
+// proof of its close, and every entry logged in the period (JSON lines:
+// index, kind, record id, the entry), so an auditor can match records to
+// entries and rebuild each day's tree with `boai verify`.
+func Package(ctx context.Context, db *store.DB, dir, vkey string, from, to time.Time, add func(name string, data []byte) error) error {
+	loc := store.CertLocation
+	f, t := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
+	if err := add("log/key.txt", []byte(vkey+"\n")); err != nil {
+		return err
+	}
+	r := tlog.NewReader(tlog.DirFetcher(dir))
+	cp, err := r.Checkpoint(ctx)
+	if err != nil {
+		return fmt.Errorf("public log checkpoint: %w", err)
+	}
+	if err := add("log/checkpoint", cp); err != nil {
+		return err
+	}
+	days, err := db.LogDays(ctx, 100000)
+	if err != nil {
+		return err
+	}
+	for _, d := range days {
+		if d.Day < f || d.Day > t || d.Checkpoint == "" {
+			continue
+		}
+		if err := add("log/days/"+d.Day+".checkpoint", []byte(d.Checkpoint)); err != nil {
+			return err
+		}
+		b, err := r.Bundle(ctx, d.Close)
+		if err != nil {
+			return fmt.Errorf("proof of the close of %s: %w", d.Day, err)
+		}
+		if err := add("log/days/"+d.Day+".close.proof", b); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	err = db.EachLogEntry(ctx, f, t, func(e store.LogEntry) error {
+		line, err := json.Marshal(map[string]any{"index": e.Index, "kind": e.Kind, "ref": e.Ref, "entry": json.RawMessage(e.Data)})
+		if err != nil {
+			return err
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return add("log/entries.jsonl", buf.Bytes())
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -53,12 +54,14 @@ func nullID(id int64) any {
 	return id
 }
 
-// AuditEntries lists the trail newest first, with the total that matches.
-func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error) {
+func auditWhere(f audit.Filter) (string, []any) {
 	var where []string
 	var args []any
 	if f.Username != "" {
 		where, args = append(where, "username = ?"), append(args, f.Username)
+	}
+	if f.Action != "" {
+		where, args = append(where, "action = ?"), append(args, f.Action)
 	}
 	if f.Entity != "" {
 		where, args = append(where, "entity = ?"), append(args, f.Entity)
@@ -72,10 +75,26 @@ func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, 
 	if !f.To.IsZero() {
 		where, args = append(where, "at < ?"), append(args, micros(f.To))
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+const auditCols = `SELECT id, at, COALESCE(user_id, 0), username, role, via, ip, action, entity, entity_id, before, after FROM audit_log`
+
+func scanAudit(rows *sql.Rows) (audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	err := rows.Scan(&e.ID, &at, &e.Actor.UserID, &e.Actor.Username, &e.Actor.Role, &e.Actor.Via, &e.Actor.IP,
+		&e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After)
+	e.At = fromMicros(at)
+	return e, err
+}
+
+// AuditEntries lists the trail newest first, with the total that matches.
+func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error) {
+	cond, args := auditWhere(f)
 	var total int
 	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM audit_log"+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count audit: %w", err)
@@ -84,22 +103,40 @@ func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, 
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT id, at, COALESCE(user_id, 0), username, role, via, ip, action, entity, entity_id, before, after
-		FROM audit_log`+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	rows, err := db.query(ctx, auditCols+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list audit: %w", err)
 	}
 	defer rows.Close()
 	var out []audit.Entry
 	for rows.Next() {
-		var e audit.Entry
-		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.Actor.UserID, &e.Actor.Username, &e.Actor.Role, &e.Actor.Via, &e.Actor.IP,
-			&e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, 0, err
 		}
-		e.At = fromMicros(at)
 		out = append(out, e)
 	}
 	return out, total, rows.Err()
+}
+
+// EachAuditEntry calls fn with every entry f selects, oldest first,
+// reading row by row (f's Limit and Offset are ignored): an export or an
+// audit package of a busy year does not hold the trail in memory.
+func (db *DB) EachAuditEntry(ctx context.Context, f audit.Filter, fn func(audit.Entry) error) error {
+	cond, args := auditWhere(f)
+	rows, err := db.query(ctx, auditCols+cond+" ORDER BY id", args...)
+	if err != nil {
+		return fmt.Errorf("read audit: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -15,6 +15,7 @@ import (
 	"boai/internal/ledger"
 	"boai/internal/money"
 	"boai/internal/publog"
+	"boai/internal/supervision"
 )
 
 // ExpenditureView is an expenditure with its dates and, once paid, the
@@ -46,8 +47,11 @@ func (db *DB) CreateExpenditure(ctx context.Context, a audit.Actor, e *ledger.Ex
 	if err := e.Validate(); err != nil {
 		if restrictedMisuse(e) {
 			_ = db.Write(ctx, func(t *Tx) error {
-				return t.alert(ctx, "restricted_misuse", "", fmt.Sprintf("%s 试图将定向资金用于其他用途：%s（收款单位 %s，%s）",
-					a.Username, boai.ErrorMessage(err), e.Payee, e.Amount.Yuan()))
+				// Each attempt is its own subject: who tried, and when.
+				_, aerr := t.raiseAlert(ctx, supervision.RestrictedMisuse, fmt.Sprintf("attempt:%s:%d", a.Username, micros(t.db.Now())),
+					fmt.Sprintf("%s 试图将定向资金用于其他用途：%s（收款单位 %s，%s）", a.Username, boai.ErrorMessage(err), e.Payee, e.Amount.Yuan()),
+					supervision.Critical)
+				return aerr
 			})
 		}
 		return err
@@ -66,8 +70,8 @@ func (db *DB) CreateExpenditure(ctx context.Context, a audit.Actor, e *ledger.Ex
 			}
 		}
 		if p.Alert(e.Amount) {
-			if err := t.alert(ctx, "expenditure_over_threshold", fmt.Sprintf("expenditure:%d", id),
-				fmt.Sprintf("支出 #%d 金额 %s 超过 %s，须两人审批：%s", id, e.Amount.Yuan(), p.SecondApprovalOver.Yuan(), e.Payee)); err != nil {
+			if _, err := t.raiseAlert(ctx, supervision.ExpenditureOverThreshold, supervision.ExpenditureSubject(id),
+				fmt.Sprintf("支出 #%d 金额 %s 超过 %s，须两人审批：%s", id, e.Amount.Yuan(), p.SecondApprovalOver.Yuan(), e.Payee), supervision.Warning); err != nil {
 				return err
 			}
 		}
@@ -84,40 +88,6 @@ func restrictedMisuse(e *ledger.Expenditure) bool {
 		}
 	}
 	return false
-}
-
-func (t *Tx) alert(ctx context.Context, kind, ref, msg string) error {
-	_, err := t.exec(ctx, "INSERT INTO alerts (kind, ref, message, created_at) VALUES (?, ?, ?, ?)", kind, ref, msg, micros(t.db.Now()))
-	return err
-}
-
-// Alert is a warning for supervisors.
-type Alert struct {
-	ID        int64
-	Kind      string
-	Ref       string
-	Message   string
-	CreatedAt time.Time
-}
-
-// Alerts lists the latest warnings.
-func (db *DB) Alerts(ctx context.Context, limit int) ([]Alert, error) {
-	rows, err := db.query(ctx, "SELECT id, kind, ref, message, created_at FROM alerts ORDER BY id DESC LIMIT ?", limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Alert
-	for rows.Next() {
-		var a Alert
-		var at int64
-		if err := rows.Scan(&a.ID, &a.Kind, &a.Ref, &a.Message, &at); err != nil {
-			return nil, err
-		}
-		a.CreatedAt = fromMicros(at)
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 const expenditureCols = `SELECT id, kind, payee, purpose_kind, purpose_target, note, amount, status, requested_by, approvers, reason,

@@ -16,6 +16,7 @@ import (
 	"boai/internal/money"
 	"boai/internal/store"
 	"boai/internal/store/storetest"
+	"boai/internal/supervision"
 )
 
 var (
@@ -88,7 +89,7 @@ func TestLedgerDonationsAndSpending(t *testing.T) {
 		if boai.ErrorCode(err) != boai.EINVALID || !strings.Contains(boai.ErrorMessage(err), "武汉抗疫") {
 			t.Fatalf("misuse: %v", err)
 		}
-		if alerts, _ := db.Alerts(ctx, 10); len(alerts) == 0 || alerts[0].Kind != "restricted_misuse" {
+		if alerts, _, _ := db.Alerts(ctx, supervision.Filter{Limit: 10}); len(alerts) == 0 || alerts[0].Kind != "restricted_misuse" {
 			t.Errorf("no supervisor alert for the misuse: %+v", alerts)
 		}
 		// Nobody approves their own request.
@@ -206,7 +207,7 @@ func TestLedgerPeriodsAndThresholds(t *testing.T) {
 		if v, err := db.ApproveExpenditure(ctx, boss2, e.ID, p); err != nil || v.Status != ledger.Approved {
 			t.Fatalf("second approval: %v %v", v, err)
 		}
-		if alerts, _ := db.Alerts(ctx, 10); len(alerts) == 0 || alerts[0].Kind != "expenditure_over_threshold" {
+		if alerts, _, _ := db.Alerts(ctx, supervision.Filter{Limit: 10}); len(alerts) == 0 || alerts[0].Kind != "expenditure_over_threshold" {
 			t.Errorf("alerts %+v", alerts)
 		}
 	})

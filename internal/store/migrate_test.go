@@ -225,3 +225,81 @@ func testMigrateTransfers(t *testing.T, conn *sql.DB, dialect Dialect) {
 		t.Fatalf("balances changed going down: %v, were %v", after, before)
 	}
 }
+
+// The supervision migration gives every alert raised before it a subject
+// of its own, so the unique key holds, and goes back down.
+func TestMigrateSupervisionKeepsAlerts(t *testing.T) {
+	run := func(t *testing.T, conn *sql.DB, dialect Dialect) {
+		ctx := context.Background()
+		sub, _ := fs.Sub(migrations, "migrations/"+string(dialect))
+		p, err := goose.NewProvider(map[Dialect]goose.Dialect{SQLite: goose.DialectSQLite3, Postgres: goose.DialectPostgres}[dialect], conn, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.UpTo(ctx, 15); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"INSERT INTO alerts (kind, ref, message, created_at) VALUES ('restricted_misuse', '', 'a', 1)",
+			"INSERT INTO alerts (kind, ref, message, created_at) VALUES ('restricted_misuse', '', 'b', 2)",
+			"INSERT INTO alerts (kind, ref, message, created_at) VALUES ('expenditure_over_threshold', 'expenditure:7', 'c', 3)",
+			"INSERT INTO webhooks (kind, url) VALUES ('wecom', 'https://qyapi.weixin.qq.com/x?key=1')"} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if _, err := p.UpTo(ctx, 18); err != nil {
+			t.Fatal(err)
+		}
+		var refs, sevs, topic string
+		if err := conn.QueryRowContext(ctx, "SELECT string_agg(ref, ',' ORDER BY id), string_agg(severity, ',' ORDER BY id) FROM alerts").Scan(&refs, &sevs); dialect == Postgres && err != nil {
+			t.Fatal(err)
+		}
+		if dialect == SQLite {
+			if err := conn.QueryRowContext(ctx, "SELECT group_concat(ref, ','), group_concat(severity, ',') FROM (SELECT ref, severity FROM alerts ORDER BY id)").Scan(&refs, &sevs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if refs != "alert:1,alert:2,expenditure:7" || sevs != "warning,warning,warning" {
+			t.Errorf("after up: refs %q severities %q", refs, sevs)
+		}
+		if err := conn.QueryRowContext(ctx, "SELECT topic FROM webhooks").Scan(&topic); err != nil || topic != "approvals" {
+			t.Errorf("an existing robot's topic: %q %v", topic, err)
+		}
+		if _, err := conn.ExecContext(ctx, "INSERT INTO alerts (kind, ref, message, created_at) VALUES ('expenditure_over_threshold', 'expenditure:7', 'd', 4)"); err == nil {
+			t.Error("the same subject twice")
+		}
+		if _, err := p.DownTo(ctx, 15); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM alerts").Scan(&n); err != nil || n != 3 {
+			t.Errorf("alerts after down: %d %v", n, err)
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		conn, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "old.db")+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetMaxOpenConns(1)
+		run(t, conn, SQLite)
+	})
+	dsn := os.Getenv("BOAI_TEST_POSTGRES")
+	if dsn == "" {
+		return
+	}
+	t.Run("postgres", func(t *testing.T) {
+		url, schema, err := FreshSchema(dsn, "boai_test_")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer DropSchema(dsn, schema)
+		conn, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		run(t, conn, Postgres)
+	})
+}

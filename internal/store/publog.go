@@ -923,11 +923,25 @@ func (l *LogLeader) Close() error {
 	return errors.Join(err, l.conn.Close())
 }
 
-// AlertLogMismatch is the alert raised when the database and the public
-// log disagree.
-const AlertLogMismatch = "log_mismatch"
-
-// RaiseAlert records a warning for supervisors.
-func (db *DB) RaiseAlert(ctx context.Context, kind, ref, msg string) error {
-	return db.Write(ctx, func(t *Tx) error { return t.alert(ctx, kind, ref, msg) })
+// EachLogEntry calls fn with every entry logged on the days from to to
+// (inclusive, as yyyy-mm-dd), in log order, a thousand at a time.
+func (db *DB) EachLogEntry(ctx context.Context, from, to string, fn func(LogEntry) error) error {
+	var after int64 = -1
+	for {
+		var es []LogEntry
+		err := db.readTx(ctx, func(t *Tx) error {
+			var err error
+			es, err = t.logEntries(ctx, "WHERE day >= ? AND day <= ? AND idx > ? ORDER BY idx LIMIT 1000", from, to, after)
+			return err
+		})
+		if err != nil || len(es) == 0 {
+			return err
+		}
+		for _, e := range es {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		after = int64(es[len(es)-1].Index)
+	}
 }

@@ -16,14 +16,22 @@ import (
 	"boai/internal/notify"
 )
 
-// Webhook is a group robot approvers are told through.
+// Webhook is a group robot approvers, or supervisors, are told through.
 type Webhook struct {
 	ID     int64
 	Kind   string
 	URL    string
 	Label  string
 	Active bool
+	Topic  string // what it is told: TopicApprovals (the default) or TopicAlerts
 }
+
+// What a robot is told: approvals and paperwork go to the approvers'
+// groups, supervisors' alerts (预警) to the supervisors' group only.
+const (
+	TopicApprovals = "approvals"
+	TopicAlerts    = "alerts"
+)
 
 // CreateWebhook registers a WeCom or DingTalk group robot.
 func (db *DB) CreateWebhook(ctx context.Context, a audit.Actor, w *Webhook) error {
@@ -40,15 +48,21 @@ func (db *DB) CreateWebhook(ctx context.Context, a audit.Actor, w *Webhook) erro
 	case utf8.RuneCountInString(w.Label) > 100:
 		return boai.Errorf(boai.EINVALID, "名称最多 100 字 / the label may be 100 characters at most")
 	}
+	if w.Topic == "" {
+		w.Topic = TopicApprovals
+	}
+	if w.Topic != TopicApprovals && w.Topic != TopicAlerts {
+		return boai.Errorf(boai.EINVALID, "机器人用途须为审批通知或监督预警 / a robot is told approvals or alerts")
+	}
 	w.Active = true
 	return db.Write(ctx, func(tx *Tx) error {
-		id, err := tx.insert(ctx, "INSERT INTO webhooks (kind, url, label, active) VALUES (?, ?, ?, ?)", w.Kind, w.URL, w.Label, true)
+		id, err := tx.insert(ctx, "INSERT INTO webhooks (kind, url, label, active, topic) VALUES (?, ?, ?, ?, ?)", w.Kind, w.URL, w.Label, true, w.Topic)
 		if err != nil {
 			return fmt.Errorf("insert webhook: %w", err)
 		}
 		w.ID = id
 		// The URL carries the robot's key: the trail keeps its host only.
-		return tx.audit(ctx, a, "webhook.create", "webhook", id, nil, map[string]string{"kind": w.Kind, "host": u.Host, "label": w.Label})
+		return tx.audit(ctx, a, "webhook.create", "webhook", id, nil, map[string]string{"kind": w.Kind, "host": u.Host, "label": w.Label, "topic": w.Topic})
 	})
 }
 
@@ -64,7 +78,7 @@ func loopback(host string) bool {
 
 // Webhooks lists the group robots, active or not, in the order added.
 func (db *DB) Webhooks(ctx context.Context) ([]Webhook, error) {
-	rows, err := db.query(ctx, "SELECT id, kind, url, label, active FROM webhooks ORDER BY id")
+	rows, err := db.query(ctx, "SELECT id, kind, url, label, active, topic FROM webhooks ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
@@ -72,7 +86,7 @@ func (db *DB) Webhooks(ctx context.Context) ([]Webhook, error) {
 	var out []Webhook
 	for rows.Next() {
 		var w Webhook
-		if err := rows.Scan(&w.ID, &w.Kind, &w.URL, &w.Label, &w.Active); err != nil {
+		if err := rows.Scan(&w.ID, &w.Kind, &w.URL, &w.Label, &w.Active, &w.Topic); err != nil {
 			return nil, err
 		}
 		out = append(out, w)
@@ -106,11 +120,16 @@ func (db *DB) SetWebhookActive(ctx context.Context, a audit.Actor, id int64, act
 	})
 }
 
-// notifyTx queues m for every active robot, in the transaction of the
-// record it tells of: no record without its message, no message without
-// its record.
+// notifyTx queues m for every active approvals robot, in the
+// transaction of the record it tells of: no record without its message,
+// no message without its record.
 func (t *Tx) notifyTx(ctx context.Context, m notify.Message) error {
-	rows, err := t.query(ctx, "SELECT id, kind FROM webhooks WHERE active")
+	return t.notifyTopic(ctx, TopicApprovals, m)
+}
+
+// notifyTopic queues m for every active robot told of topic.
+func (t *Tx) notifyTopic(ctx context.Context, topic string, m notify.Message) error {
+	rows, err := t.query(ctx, "SELECT id, kind FROM webhooks WHERE active AND topic = ?", topic)
 	if err != nil {
 		return err
 	}
@@ -142,7 +161,7 @@ func (t *Tx) notifyTx(ctx context.Context, m notify.Message) error {
 	return nil
 }
 
-// Notify queues a message for every active robot.
+// Notify queues a message for every active approvals robot.
 func (db *DB) Notify(ctx context.Context, m notify.Message) error {
 	return db.Write(ctx, func(tx *Tx) error { return tx.notifyTx(ctx, m) })
 }

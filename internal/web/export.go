@@ -6,6 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"boai/internal/donation"
 	"boai/internal/i18n"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) donationExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := s.page(r, "donations.title").Lang
-	t := func(k string) string { return i18n.T(lang, k) }
+	t := func(k string, a ...any) string { return i18n.T(lang, k, a...) }
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := "Sheet1"
@@ -36,17 +37,9 @@ func (s *Server) donationExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	header := []any{t("col.cert_no"), t("col.received_at"), t("col.donor"), t("col.donor_kind"), t("col.anonymous"),
-		t("col.amount_yuan"), t("col.amount_fen"), t("col.channel"), t("col.fund"), t("col.branch"), t("col.external_ref"), t("col.status"), t("col.message")}
-	_ = sw.SetRow("A1", header)
+	_ = sw.SetRow("A1", donationHeader(t))
 	for i, d := range items {
-		anon := ""
-		if d.Donor.Anonymous {
-			anon = "✓"
-		}
-		row := []any{d.CertNo, s.fmtTime(d.ReceivedAt, "2006-01-02 15:04:05"), d.Donor.Name, t("donor_kind." + string(d.Donor.Kind)), anon,
-			d.AmountFen.String(), int64(d.AmountFen), t("channel." + string(d.Channel)), d.Designation.FundLabel(), d.BranchName, d.ExternalRef,
-			t("status." + d.Status()), d.Message}
+		row := s.donationRow(t, &d)
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, row); err != nil {
 			s.fail(w, r, err)
@@ -62,4 +55,20 @@ func (s *Server) donationExport(w http.ResponseWriter, r *http.Request) {
 	if err := x.Write(w); err != nil {
 		s.log.Error("export write", "err", err)
 	}
+}
+
+func donationHeader(t func(string, ...any) string) []any {
+	return []any{t("col.cert_no"), t("col.received_at"), t("col.donor"), t("col.donor_kind"), t("col.anonymous"),
+		t("col.amount_yuan"), t("col.amount_fen"), t("col.channel"), t("col.fund"), t("col.branch"), t("col.external_ref"), t("col.status"), t("col.message")}
+}
+
+// donationRow is a donation as the export and the audit package show it.
+func (s *Server) donationRow(t func(string, ...any) string, d *donation.Donation) []any {
+	anon := ""
+	if d.Donor.Anonymous {
+		anon = "✓"
+	}
+	return []any{d.CertNo, s.fmtTime(d.ReceivedAt, "2006-01-02 15:04:05"), d.Donor.Name, t("donor_kind." + string(d.Donor.Kind)), anon,
+		d.AmountFen.String(), int64(d.AmountFen), t("channel." + string(d.Channel)), d.Designation.FundLabel(), d.BranchName, d.ExternalRef,
+		t("status." + d.Status()), d.Message}
 }

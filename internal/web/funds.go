@@ -13,6 +13,7 @@ import (
 	"boai/internal/ledger"
 	"boai/internal/money"
 	"boai/internal/store"
+	"boai/internal/supervision"
 )
 
 // The funds pages (issue #4): fund balances and the utilisation rate,
@@ -40,7 +41,7 @@ type fundsData struct {
 	From   string
 	To     string
 	Closed ledger.Period
-	Alerts []store.Alert
+	Alerts []supervision.Alert
 }
 
 // period reads from/to (YYYY-MM-DD, to inclusive) in the society's zone.
@@ -82,7 +83,7 @@ func (s *Server) buildFunds(r *http.Request) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := s.db.Alerts(r.Context(), 20)
+	alerts, _, err := s.db.Alerts(r.Context(), supervision.Filter{Limit: 20})
 	if err != nil {
 		return nil, err
 	}

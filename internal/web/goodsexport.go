@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -41,8 +42,19 @@ func (s *Server) writeSheet(w http.ResponseWriter, r *http.Request, name string,
 	_ = x.Write(w)
 }
 
+// inPeriod reports whether t falls in [from, to), either bound zero for
+// none: every goods export takes ?from=&to= (YYYY-MM-DD, to inclusive).
+func inPeriod(t, from, to time.Time) bool {
+	return (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))
+}
+
 func (s *Server) intakeXLSX(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "intake.title")
+	from, to, err := s.period(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.db.ListInKind(r.Context(), r.URL.Query().Get("status"), maxExport)
 	if err != nil {
 		s.fail(w, r, err)
@@ -56,7 +68,7 @@ func (s *Server) intakeXLSX(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		if !userFrom(r.Context()).SeesBranch(d.BranchID) {
+		if !userFrom(r.Context()).SeesBranch(d.BranchID) || !inPeriod(d.ReceivedAt, from, to) {
 			continue
 		}
 		for i, l := range d.Lines {
@@ -111,6 +123,11 @@ func (s *Server) preArrivalsXLSX(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) requestsXLSX(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "requests.title")
+	from, to, err := s.period(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.db.ListRequests(r.Context(), "", maxExport)
 	if err != nil {
 		s.fail(w, r, err)
@@ -118,6 +135,9 @@ func (s *Server) requestsXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows [][]any
 	for _, q := range list {
+		if !inPeriod(q.SubmittedAt, from, to) {
+			continue
+		}
 		for _, l := range q.Lines {
 			it := q.Items[l.ItemID]
 			rows = append(rows, []any{q.ID, s.fmtTime(q.SubmittedAt, "2006-01-02 15:04"), q.Recipient, p.T("class." + q.Class), q.Purpose,
@@ -131,6 +151,11 @@ func (s *Server) requestsXLSX(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) allocationsXLSX(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "allocations.title")
+	from, to, err := s.period(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.db.ListAllocations(r.Context(), "", 0, maxExport)
 	if err != nil {
 		s.fail(w, r, err)
@@ -139,6 +164,9 @@ func (s *Server) allocationsXLSX(w http.ResponseWriter, r *http.Request) {
 	now := s.db.Now()
 	var rows [][]any
 	for _, a := range list {
+		if !inPeriod(a.SubmittedAt, from, to) {
+			continue
+		}
 		rows = append(rows, []any{a.ID, a.RequestID, a.Recipient, a.Purpose, p.T("alloc.status." + a.Status), s.fmtTime(a.SubmittedAt, "2006-01-02 15:04:05"),
 			s.fmtTime(a.DecidedAt, "2006-01-02 15:04:05"), fmt.Sprintf("%.1f", a.Elapsed(now).Minutes()), a.Lines, a.Units, a.Owed})
 	}
@@ -149,6 +177,11 @@ func (s *Server) allocationsXLSX(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) dispatchesXLSX(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "dispatches.title")
+	from, to, err := s.period(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.db.ListDispatches(r.Context(), 0, maxExport)
 	if err != nil {
 		s.fail(w, r, err)
@@ -160,6 +193,9 @@ func (s *Server) dispatchesXLSX(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if !inPeriod(d.CreatedAt, from, to) {
+			continue
 		}
 		signed := p.T("dispatch.unsigned")
 		if !d.SignedAt.IsZero() {

@@ -18,6 +18,7 @@ import (
 	"boai/internal/auth"
 	"boai/internal/store"
 	"boai/internal/store/storetest"
+	"boai/internal/supervision"
 	"boai/internal/web"
 )
 
@@ -32,6 +33,7 @@ type matrixFixture struct {
 	hooks       webhookIDs
 	expenditure int64
 	receipts    receiptIDs
+	alert       int64 // the alert /supervision/alerts/{id}/ack acknowledges
 }
 
 func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
@@ -51,6 +53,14 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 	f.expenditure = newExpenditure(t, db)
 	f.kn95 = mustItem(t, db, "MASK-KN95")
 	f.receipts = newReceiptIDs(t, db, f.city.ID)
+	if _, err := db.RaiseAlert(ctx, supervision.LogMismatch, "matrix:1", "矩阵测试的预警", supervision.Warning); err != nil {
+		t.Fatal(err)
+	}
+	alerts, _, err := db.Alerts(ctx, supervision.Filter{Kind: supervision.LogMismatch})
+	if err != nil || len(alerts) != 1 {
+		t.Fatalf("matrix alert: %v %v", alerts, err)
+	}
+	f.alert = alerts[0].ID
 	for range 2 {
 		if _, err := db.CreateToken(ctx, audit.System, f.users[auth.Clerk].ID, "spare"); err != nil {
 			t.Fatal(err)
@@ -119,6 +129,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 				id = f.receipts.receipt
 			case strings.HasPrefix(p, "/expenditures/"):
 				id = f.expenditure
+			case strings.HasPrefix(p, "/supervision/alerts/"):
+				id = f.alert
 			case strings.HasPrefix(p, "/goods/items/"):
 				id = f.kn95
 			case strings.HasPrefix(p, "/goods/intake/"):
@@ -152,6 +164,63 @@ func roleName(r auth.Role) string {
 		return "anonymous"
 	}
 	return string(r)
+}
+
+// writeForms are the GET routes that serve only to make a write (a blank
+// form, an import's template, its preview before commit): they need the
+// write's action, so supervisors, who write nothing, are not shown them.
+// Every other staff GET is a read that supervisors may take.
+var writeForms = map[string]bool{
+	"GET /donations/new":              true,
+	"GET /imports/new":                true,
+	"GET /imports/{id}":               true,
+	"GET /imports/{id}/progress":      true,
+	"GET /goods/intake/new":           true,
+	"GET /goods/requests/new":         true,
+	"GET /goods/import":               true,
+	"GET /goods/import/template.xlsx": true,
+	"GET /expenditures/new":           true,
+}
+
+// TestSupervisorReadsEveryPage holds the route table to the supervisor's
+// rule: every staff GET page and export is a read (supervisors see it),
+// except the blank forms of writes listed in writeForms; every POST is a
+// write (supervisors are refused). TestRoleMatrix then checks the answers.
+func TestSupervisorReadsEveryPage(t *testing.T) {
+	t.Parallel()
+	db := storetest.OpenSQLite(t)
+	srv, err := web.NewServer(db, web.Config{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	sup := &auth.User{Role: auth.Supervisor, Active: true}
+	for _, rt := range srv.RouteSpecs() {
+		if rt.Action == "" {
+			continue
+		}
+		method, _, _ := strings.Cut(rt.Pattern, " ")
+		switch {
+		case method == http.MethodGet && writeForms[rt.Pattern]:
+			seen[rt.Pattern] = true
+			if rt.Action.ReadOnly() {
+				t.Errorf("%s is listed as a write's form but needs %s, a read: take it off writeForms", rt.Pattern, rt.Action)
+			}
+		case method == http.MethodGet && !rt.Action.ReadOnly():
+			t.Errorf("%s needs %s, a write: supervisors cannot read it. Give it a read action, or list it in writeForms if it is only a write's blank form", rt.Pattern, rt.Action)
+		case method == http.MethodGet && !sup.Can(rt.Action):
+			t.Errorf("%s: supervisors may not %s", rt.Pattern, rt.Action)
+		case method != http.MethodGet && rt.Action.ReadOnly():
+			t.Errorf("%s changes something under %s, a read action: supervisors could call it", rt.Pattern, rt.Action)
+		case method != http.MethodGet && sup.Can(rt.Action):
+			t.Errorf("%s: supervisors may %s", rt.Pattern, rt.Action)
+		}
+	}
+	for p := range writeForms {
+		if !seen[p] {
+			t.Errorf("writeForms lists %s, which is not a staff GET route", p)
+		}
+	}
 }
 
 // TestRoleMatrix calls every route of the table as every role and as an
@@ -352,18 +421,19 @@ func TestSupervisorCannotWrite(t *testing.T) {
 			ctype string
 			body  []byte
 		}{
-			"POST /donations":                 {formType, []byte(donationForm(f.city.ID, "纪检", "100.00").Encode())},
-			"POST /donations/{id}/reverse":    {formType, []byte("reason=" + url.QueryEscape("纪检试图冲正"))},
-			"POST /imports":                   {csvType, csvBody},
-			"POST /imports/{id}/commit":       {formType, []byte("expect=1")},
-			"POST /admin/users":               {formType, []byte("username=sup-made&password=supervisor-pw-123&role=admin&branch=" + strconv.FormatInt(f.city.ID, 10))},
-			"POST /admin/users/{id}":          {formType, []byte("display_name=x&role=admin&active=1&branch=" + strconv.FormatInt(f.city.ID, 10))},
-			"POST /admin/users/{id}/password": {formType, []byte("password=supervisor-pw-123")},
-			"POST /admin/users/{id}/tokens":   {formType, []byte("name=sup")},
-			"POST /admin/tokens/{id}/revoke":  {formType, nil},
-			"POST /admin/branches":            {formType, []byte("code=HZ-SUP&name=" + url.QueryEscape("纪检分会"))},
-			"POST /admin/branches/{id}":       {formType, []byte("name=" + url.QueryEscape("改名"))},
-			"POST /api/v1/donations":          {"application/json", []byte(api)},
+			"POST /donations":                   {formType, []byte(donationForm(f.city.ID, "纪检", "100.00").Encode())},
+			"POST /donations/{id}/reverse":      {formType, []byte("reason=" + url.QueryEscape("纪检试图冲正"))},
+			"POST /imports":                     {csvType, csvBody},
+			"POST /imports/{id}/commit":         {formType, []byte("expect=1")},
+			"POST /admin/users":                 {formType, []byte("username=sup-made&password=supervisor-pw-123&role=admin&branch=" + strconv.FormatInt(f.city.ID, 10))},
+			"POST /admin/users/{id}":            {formType, []byte("display_name=x&role=admin&active=1&branch=" + strconv.FormatInt(f.city.ID, 10))},
+			"POST /admin/users/{id}/password":   {formType, []byte("password=supervisor-pw-123")},
+			"POST /admin/users/{id}/tokens":     {formType, []byte("name=sup")},
+			"POST /admin/tokens/{id}/revoke":    {formType, nil},
+			"POST /admin/branches":              {formType, []byte("code=HZ-SUP&name=" + url.QueryEscape("纪检分会"))},
+			"POST /admin/branches/{id}":         {formType, []byte("name=" + url.QueryEscape("改名"))},
+			"POST /api/v1/donations":            {"application/json", []byte(api)},
+			"POST /supervision/alerts/{id}/ack": {formType, []byte("note=" + url.QueryEscape("纪检自行确认"))},
 		}
 		for k, v := range fundsWrites() {
 			valid[k] = struct {
@@ -439,6 +509,9 @@ func TestSupervisorCannotWrite(t *testing.T) {
 		}
 		if u, err := db.User(ctx, f.targetUser.ID); err != nil || u.Role != f.targetUser.Role {
 			t.Errorf("user after supervisor update: %+v, %v", u, err)
+		}
+		if a, err := db.Alert(ctx, f.alert); err != nil || !a.Open() {
+			t.Errorf("alert after the supervisor's acknowledgement: %+v, %v; want still open", a, err)
 		}
 	})
 }

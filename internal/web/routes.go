@@ -49,6 +49,7 @@ func (s *Server) Routes() []route {
 		{"POST /imports/{id}/commit", auth.ImportDonations, s.importCommit},
 		{"GET /imports/{id}/progress", auth.ImportDonations, s.importProgressFragment},
 		{"GET /audit", auth.ViewAudit, s.auditList},
+		{"GET /audit.xlsx", auth.ViewAudit, s.auditXLSX},
 		{"GET /admin/users", auth.ViewAdmin, s.userList},
 		{"POST /admin/users", auth.ManageUsers, s.userCreate},
 		{"POST /admin/users/{id}", auth.ManageUsers, s.userUpdate},
@@ -124,6 +125,12 @@ func (s *Server) Routes() []route {
 		{"POST /expenditures/{id}/approve", auth.ApproveSpend, s.expenditureApprove},
 		{"POST /expenditures/{id}/reject", auth.ApproveSpend, s.expenditureReject},
 		{"POST /expenditures/{id}/pay", auth.PaySpend, s.expenditurePay},
+
+		// Supervision (监督): alerts and the audit package.
+		{"GET /supervision", auth.ViewSupervision, s.supervisionPage},
+		{"GET /supervision/alerts.xlsx", auth.ViewSupervision, s.alertsXLSX},
+		{"POST /supervision/alerts/{id}/ack", auth.AckAlerts, s.alertAck},
+		{"GET /supervision/package", auth.ViewSupervision, s.auditPackage},
 
 		// Donation receipts (公益事业捐赠票据).
 		{"GET /receipts", auth.ViewReceipts, s.receiptRegister},

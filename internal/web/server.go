@@ -22,6 +22,7 @@ import (
 	"boai/internal/i18n"
 	"boai/internal/money"
 	"boai/internal/store"
+	"boai/internal/supervision"
 )
 
 //go:embed all:templates static
@@ -56,6 +57,12 @@ type Config struct {
 	// LogKey its verifier key, shown on the site. Empty: no public log.
 	LogDir string
 	LogKey string
+	// AlertRules are the limits the alert scan holds the society to,
+	// shown on the supervision page (zero: supervision.DefaultRules).
+	AlertRules supervision.Rules
+	// PackageExtra adds files to the audit package of a period (the public
+	// log's checkpoints and proofs); nil adds none.
+	PackageExtra PackageExtra
 }
 
 // Server serves boai over HTTP.
@@ -86,6 +93,9 @@ func NewServer(db *store.DB, cfg Config, log *slog.Logger, m *Metrics) (*Server,
 	}
 	if cfg.VerifyRate == 0 {
 		cfg.VerifyRate = 60
+	}
+	if cfg.AlertRules == (supervision.Rules{}) {
+		cfg.AlertRules = supervision.DefaultRules
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{db: db, cfg: cfg, log: log, metrics: m,

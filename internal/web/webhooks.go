@@ -80,7 +80,7 @@ func (s *Server) renderWebhooks(w http.ResponseWriter, r *http.Request, st int, 
 }
 
 func (s *Server) webhookCreate(w http.ResponseWriter, r *http.Request) {
-	h := &store.Webhook{Kind: r.PostFormValue("kind"), URL: r.PostFormValue("url"), Label: r.PostFormValue("label")}
+	h := &store.Webhook{Kind: r.PostFormValue("kind"), URL: r.PostFormValue("url"), Label: r.PostFormValue("label"), Topic: r.PostFormValue("topic")}
 	if err := s.db.CreateWebhook(r.Context(), actor(r), h); err != nil {
 		s.formErr(w, r, err, func(st int, err error) { s.renderWebhooks(w, r, st, r.PostForm, err) })
 		return
