@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,7 +20,9 @@ import (
 
 	"boai/internal/audit"
 	"boai/internal/auth"
+	"boai/internal/donation"
 	"boai/internal/i18n"
+	"boai/internal/money"
 	"boai/internal/store"
 	"boai/internal/store/storetest"
 	"boai/internal/supervision"
@@ -383,4 +386,90 @@ func TestAuditActionsNamed(t *testing.T) {
 	if n < 30 {
 		t.Errorf("found %d audit calls: the pattern no longer matches the store's code", n)
 	}
+}
+
+// A month of 100,000 donations goes into the audit package without the
+// package, or its donations, being held in memory: the heap stays far
+// below the size of what is written. It takes a minute, so it runs when
+// BOAI_TEST_LARGE is set (figures in the report).
+func TestAuditPackageLarge(t *testing.T) {
+	if os.Getenv("BOAI_TEST_LARGE") == "" {
+		t.Skip("set BOAI_TEST_LARGE=1 to package 100,000 donations")
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newSociety(t, db, 0, web.Config{})
+		const n = 100_000
+		imp := &store.Import{Filename: "month.csv", Mapping: "{}", BranchID: s.city.ID, Designation: `{"kind":"undesignated"}`, Content: []byte("month")}
+		if err := db.CreateImport(ctx, audit.System, imp); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(-24 * time.Hour).Truncate(time.Second)
+		for i := 0; i < n; i += 20_000 {
+			var ds []*donation.Donation
+			for j := i; j < i+20_000; j++ {
+				ds = append(ds, &donation.Donation{Donor: donation.Donor{Kind: donation.Person, Name: "捐赠人" + strconv.Itoa(j)},
+					AmountFen: money.Fen(1000 + j%100_000), Channel: donation.Bank, ReceivedAt: at.Add(-time.Duration(j) * time.Second),
+					BranchID: s.city.ID, ExternalRef: "MONTH-" + strconv.Itoa(j), Source: donation.SourceImport})
+			}
+			if _, _, _, err := db.CommitImport(ctx, audit.System, imp.ID, ds, len(ds), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.GC()
+		var peak uint64
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			var m runtime.MemStats
+			for {
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapInuse)
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		}()
+		day := func(t time.Time) string { return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/supervision/package?from="+day(at.Add(-n*time.Second))+"&to="+day(at), nil)
+		req.AddCookie(&http.Cookie{Name: "boai_session", Value: s.sessions[auth.Supervisor]})
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(filepath.Join(t.TempDir(), "pkg.zip"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		size, err := io.Copy(f, resp.Body)
+		resp.Body.Close()
+		close(stop)
+		<-done
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("package: %d %v", resp.StatusCode, err)
+		}
+		t.Logf("%d donations: package of %.1f MB in %v, peak heap in use %.0f MB", n, float64(size)/1e6, time.Since(start).Round(time.Millisecond), float64(peak)/1e6)
+		zr, err := zip.OpenReader(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		for _, zf := range zr.File {
+			if zf.Name == "README.txt" {
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				if !strings.Contains(string(b), "donations.xlsx（"+strconv.Itoa(n)+" 行") {
+					t.Errorf("README: %s", b)
+				}
+			}
+		}
+		if peak > 400<<20 {
+			t.Errorf("peak heap %d MB while packaging: the package is held in memory", peak>>20)
+		}
+	})
 }
