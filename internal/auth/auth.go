@@ -57,6 +57,13 @@ const (
 	ViewReceipts  Action = "receipts.view"
 	// ManageWebhooks: the group robots and their failed deliveries.
 	ManageWebhooks Action = "webhooks.manage"
+	// The daily disclosure (每日公示): who reads the drafts, who makes (and
+	// re-makes) a day or drafts a correction, who checks one (never their
+	// own: the store refuses), who publishes.
+	ViewDisclosures   Action = "disclosure.view"
+	PrepareDisclosure Action = "disclosure.prepare"
+	CheckDisclosure   Action = "disclosure.check"
+	PublishDisclosure Action = "disclosure.publish"
 )
 
 var allStaff = []Role{Admin, Clerk, Warehouse, Approver, Finance, Supervisor, Branch}
@@ -87,6 +94,11 @@ var permissions = map[Action][]Role{
 	IssueReceipts:   {Admin, Finance},
 	ViewReceipts:    {Admin, Finance, Supervisor, Clerk},
 	ManageWebhooks:  {Admin},
+
+	ViewDisclosures:   {Admin, Clerk, Approver, Finance, Supervisor},
+	PrepareDisclosure: {Admin, Clerk, Finance},
+	CheckDisclosure:   {Admin, Clerk, Finance},
+	PublishDisclosure: {Admin, Finance},
 }
 
 // User is a staff account.

@@ -99,7 +99,10 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error)
 	if err := Spending(ctx, db, staff, now); err != nil {
 		return false, err
 	}
-	return true, Receipts(ctx, db, staff, now)
+	if err := Receipts(ctx, db, staff, now); err != nil {
+		return false, err
+	}
+	return true, Disclosures(ctx, db, staff, now, store.CertLocation)
 }
 
 // Goods creates the catalogue and the warehouses, then, when week is set,

@@ -718,3 +718,13 @@ func statusLabel(s string) string {
 	}
 	return "未制作"
 }
+
+// FirstPublication is when the first disclosure was published (zero when
+// none is): the feed's tag URIs date from it, so they never change.
+func (db *DB) FirstPublication(ctx context.Context) (time.Time, error) {
+	var first sql.NullInt64
+	if err := db.queryRow(ctx, "SELECT MIN(published_at) FROM disclosures WHERE status = 'published'").Scan(&first); err != nil {
+		return time.Time{}, fmt.Errorf("first publication: %w", err)
+	}
+	return nullMicros(first), nil
+}

@@ -32,6 +32,7 @@ type matrixFixture struct {
 	hooks       webhookIDs
 	expenditure int64
 	receipts    receiptIDs
+	disclosure  disclosureIDs
 }
 
 func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
@@ -51,6 +52,7 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 	f.expenditure = newExpenditure(t, db)
 	f.kn95 = mustItem(t, db, "MASK-KN95")
 	f.receipts = newReceiptIDs(t, db, f.city.ID)
+	f.disclosure = newDisclosureIDs(t, db)
 	for range 2 {
 		if _, err := db.CreateToken(ctx, audit.System, f.users[auth.Clerk].ID, "spare"); err != nil {
 			t.Fatal(err)
@@ -92,6 +94,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 			return f.receipts.number
 		case "{token}":
 			return "sign_not-a-real-link" // answered 404 to everyone: the link is the key
+		case "{date}", "{day}":
+			return f.disclosure.date // a published day of the demo
 		case "{id}":
 			var id int64
 			switch {
@@ -115,6 +119,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 				id = f.receipts.receipt
 			case strings.HasPrefix(p, "/expenditures/"):
 				id = f.expenditure
+			case strings.HasPrefix(p, "/disclosures/corrections/"), strings.HasPrefix(p, "/disclosure/corrections/"):
+				id = f.disclosure.correction
 			case strings.HasPrefix(p, "/goods/items/"):
 				id = f.kn95
 			case strings.HasPrefix(p, "/goods/intake/"):
@@ -368,6 +374,12 @@ func TestSupervisorCannotWrite(t *testing.T) {
 			}{formType, []byte(v)}
 		}
 		for k, v := range receiptWrites(f.goods) {
+			valid[k] = struct {
+				ctype string
+				body  []byte
+			}{formType, []byte(v)}
+		}
+		for k, v := range disclosureWrites(f.disclosure) {
 			valid[k] = struct {
 				ctype string
 				body  []byte
