@@ -728,3 +728,16 @@ func (db *DB) FirstPublication(ctx context.Context) (time.Time, error) {
 	}
 	return nullMicros(first), nil
 }
+
+// DisclosureStatus is the state of date's disclosure, without reading its
+// content; "not found" when the day has none.
+func (db *DB) DisclosureStatus(ctx context.Context, date string) (disclosure.Status, error) {
+	var s string
+	err := db.queryRow(ctx, "SELECT status FROM disclosures WHERE day = ?", date).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", boai.Errorf(boai.ENOTFOUND, "没有这一天的公示 / no disclosure for this day")
+	} else if err != nil {
+		return "", fmt.Errorf("disclosure status: %w", err)
+	}
+	return disclosure.Status(s), nil
+}
