@@ -38,6 +38,7 @@ Usage:
   boai import donations FILE [--branch CODE] [--designation D] [--commit]
   boai backup FILE
   boai bench intake [--clients 64] [--duration 10s] [--db postgres://…]
+  boai bench disclosure [--donations 2500] [--clients 64] [--duration 10s] [--db postgres://…]
   boai verify bundle FILE|URL --key VKEY [--salt S --name N]
   boai verify checkpoint FILE|URL --key VKEY
   boai verify consistency OLD NEW --key VKEY (--dir DIR | --url URL)

@@ -60,8 +60,47 @@ func (s *Server) disclosureView(d *store.Disclosure, cs []disclosure.Correction)
 // content never changes; what can change (a correction published later)
 // is part of the key, so an entry is right for as long as it is found.
 type pageCache struct {
-	mu sync.Mutex
-	m  map[string]*cachedPage
+	mu       sync.Mutex
+	m        map[string]*cachedPage
+	versions map[string]cachedVersion // by date
+}
+
+// cachedVersion is a day's version (see store.DisclosureVersion) as read
+// at a moment. It is trusted for versionTTL: a correction published by
+// another process shows within that; one published here, at once.
+type cachedVersion struct {
+	v  string
+	at time.Time
+}
+
+const versionTTL = 2 * time.Second
+
+// version returns date's version, read through read at most every versionTTL.
+func (c *pageCache) version(date string, now time.Time, read func() (string, error)) (string, error) {
+	c.mu.Lock()
+	v, ok := c.versions[date]
+	c.mu.Unlock()
+	if ok && now.Sub(v.at) < versionTTL && now.Sub(v.at) >= 0 {
+		return v.v, nil
+	}
+	s, err := read()
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.versions == nil || len(c.versions) >= pageCacheMax {
+		c.versions = map[string]cachedVersion{}
+	}
+	c.versions[date] = cachedVersion{s, now}
+	return s, nil
+}
+
+// forget drops date's version, so its next page is read afresh.
+func (c *pageCache) forget(date string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.versions, date)
 }
 
 type cachedPage struct {
@@ -185,7 +224,7 @@ func validExt(ext string) bool {
 // disclosurePage renders the public page of date, once per version (the
 // day's published corrections) and language.
 func (s *Server) disclosurePage(w http.ResponseWriter, r *http.Request, date string) {
-	version, err := s.db.DisclosureVersion(r.Context(), date)
+	version, err := s.discPages.version(date, time.Now(), func() (string, error) { return s.db.DisclosureVersion(r.Context(), date) })
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -510,6 +549,7 @@ func (s *Server) correctionAct(do func(r *http.Request, id int64) (*disclosure.C
 			s.fail(w, r, err)
 			return
 		}
+		s.discPages.forget(c.Date)
 		http.Redirect(w, r, "/disclosures/"+c.Date+"?flash="+flash+"#correction-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	}
 }
