@@ -563,6 +563,9 @@ func (db *DB) stepCorrection(ctx context.Context, a audit.Actor, id int64, actio
 		if n, _ := res.RowsAffected(); n != 1 {
 			return boai.Errorf(boai.ECONFLICT, "更正说明状态已变化，请刷新 / the correction changed meanwhile; reload")
 		}
+		// For "disclosure.correction_publish", the public log's
+		// "correction published" fact belongs here, in this transaction.
+		// c.Status == disclosure.Published tells the publish step.
 		out = c
 		return t.audit(ctx, a, action, "disclosure_correction", c.ID, before, c)
 	})

@@ -248,6 +248,7 @@ func (s *Server) disclosurePage(w http.ResponseWriter, r *http.Request, date str
 	v := s.disclosureView(d, cs)
 	p.Title = v.Title
 	p.Data = v
+	p.Path = disclosure.Path(date) // the cached page is everyone's: nothing of this request's query in it
 	var buf bytes.Buffer
 	if err := s.tmpl["public_disclosure"].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.fail(w, r, fmt.Errorf("render disclosure %s: %w", date, err))
