@@ -62,7 +62,9 @@ func (s *Server) disclosureView(d *store.Disclosure, cs []disclosure.Correction)
 type pageCache struct {
 	mu       sync.Mutex
 	m        map[string]*cachedPage
+	size     int                      // bytes held in m
 	versions map[string]cachedVersion // by date
+	render   sync.Mutex               // held while a file is made
 }
 
 // cachedVersion is a day's version (see store.DisclosureVersion) as read
@@ -104,11 +106,18 @@ func (c *pageCache) forget(date string) {
 }
 
 type cachedPage struct {
-	body, gz []byte
-	ctype    string
+	body, gz    []byte // gz is nil when the body is served as it is
+	ctype       string
+	disposition string // Content-Disposition of a file
 }
 
-const pageCacheMax = 256
+// The cache is bounded by count and bytes; a file bigger than
+// pageCacheMaxEntry (the PDF of a very large day) is served uncached.
+const (
+	pageCacheMax      = 256
+	pageCacheMaxBytes = 256 << 20
+	pageCacheMaxEntry = 32 << 20
+)
 
 func (c *pageCache) get(key string) *cachedPage {
 	c.mu.Lock()
@@ -117,15 +126,26 @@ func (c *pageCache) get(key string) *cachedPage {
 }
 
 func (c *pageCache) put(key string, p *cachedPage) {
+	n := len(p.body) + len(p.gz)
+	if n > pageCacheMaxEntry {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= pageCacheMax {
-		c.m = map[string]*cachedPage{} // simple and bounded: start again
+	if c.m == nil || len(c.m) >= pageCacheMax || c.size+n > pageCacheMaxBytes {
+		c.m, c.size = map[string]*cachedPage{}, 0 // simple and bounded: start again
+	}
+	if old := c.m[key]; old != nil {
+		c.size -= len(old.body) + len(old.gz)
 	}
 	c.m[key] = p
+	c.size += n
 }
 
 func newCachedPage(body []byte, ctype string) *cachedPage {
+	if !strings.HasPrefix(ctype, "text/") && !strings.Contains(ctype, "xml") && !strings.Contains(ctype, "json") {
+		return &cachedPage{body: body, ctype: ctype} // already compressed (XLSX) or not worth it (PDF)
+	}
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
 	_, _ = zw.Write(body)
@@ -138,7 +158,10 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", p.ctype)
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Cache-Control", "public, max-age=300")
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+	if p.disposition != "" {
+		h.Set("Content-Disposition", p.disposition)
+	}
+	if p.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		h.Set("Content-Encoding", "gzip")
 		h.Set("Content-Length", strconv.Itoa(len(p.gz)))
 		_, _ = w.Write(p.gz)
@@ -185,6 +208,27 @@ func (s *Server) disclosureFile(w http.ResponseWriter, r *http.Request) {
 		s.disclosureJSON(w, r, date)
 		return
 	}
+	// Files are kept like pages: the PDF of a large day takes a while to
+	// set, and a published day's files never change.
+	version, err := s.discPages.version(date, time.Now(), func() (string, error) { return s.db.DisclosureVersion(r.Context(), date) })
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := "file|" + date + "|" + ext + "|" + version
+	if c := s.discPages.get(key); c != nil {
+		c.serve(w, r)
+		return
+	}
+	// One file is made at a time: the readers arriving together when a day
+	// is published wait for the first one's file instead of each setting
+	// a PDF of their own (100,000 lines take about 5 s).
+	s.discPages.render.Lock()
+	defer s.discPages.render.Unlock()
+	if c := s.discPages.get(key); c != nil {
+		c.serve(w, r)
+		return
+	}
 	d, err := s.db.PublishedDisclosure(r.Context(), date)
 	if err != nil {
 		s.fail(w, r, err)
@@ -207,10 +251,10 @@ func (s *Server) disclosureFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="disclosure-%s.%s"`, date, ext))
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	_, _ = buf.WriteTo(w)
+	c := newCachedPage(buf.Bytes(), ctype)
+	c.disposition = fmt.Sprintf(`attachment; filename="disclosure-%s.%s"`, date, ext)
+	s.discPages.put(key, c)
+	c.serve(w, r)
 }
 
 func validExt(ext string) bool {
