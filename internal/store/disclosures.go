@@ -694,8 +694,7 @@ func (db *DB) AlertLateDisclosures(ctx context.Context, now time.Time, due time.
 				return nil
 			}
 			dueAt, _ := disclosure.Due(day, due, loc)
-			msg := fmt.Sprintf("%s 的每日公示未按时发布（应于 %s 前发布，当前状态：%s）/ the disclosure of %s was not published by %s",
-				day, dueAt.Format("2006-01-02 15:04"), statusLabel(status), day, dueAt.Format("2006-01-02 15:04"))
+			msg := fmt.Sprintf("%s 的每日公示未按时发布（应于 %s 前发布，当前状态：%s）", day, dueAt.Format("2006-01-02 15:04"), statusLabel(status))
 			if err := t.alert(ctx, "disclosure_late", ref, msg); err != nil {
 				return err
 			}
