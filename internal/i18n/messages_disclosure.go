@@ -85,8 +85,8 @@ var disclosureZh = map[string]string{
 	"disclosure.line_no":          "行号",
 	"disclosure.draft_correction": "提交更正说明",
 
-	"alert.disclosure_late": "公示逾期",
-	"entity.disclosure":     "每日公示", "entity.disclosure_correction": "更正说明",
+	"alert.disclosure_late": "公示逾期", "disclosure.page_title": "%s每日公示 %s",
+	"entity.disclosure": "每日公示", "entity.disclosure_correction": "更正说明",
 	"action.disclosure.prepare": "制作公示", "action.disclosure.reprepare": "重新制作公示", "action.disclosure.check": "审核公示",
 	"action.disclosure.publish": "发布公示", "action.disclosure.correct": "提交更正说明",
 	"action.disclosure.correction_check": "审核更正说明", "action.disclosure.correction_publish": "发布更正说明",
@@ -173,8 +173,8 @@ var disclosureEn = map[string]string{
 	"disclosure.line_no":          "Line",
 	"disclosure.draft_correction": "Submit the correction",
 
-	"alert.disclosure_late": "disclosure late",
-	"entity.disclosure":     "Daily disclosure", "entity.disclosure_correction": "Correction notice",
+	"alert.disclosure_late": "disclosure late", "disclosure.page_title": "%s: daily disclosure, %s",
+	"entity.disclosure": "Daily disclosure", "entity.disclosure_correction": "Correction notice",
 	"action.disclosure.prepare": "Prepared a disclosure", "action.disclosure.reprepare": "Prepared a disclosure again", "action.disclosure.check": "Checked a disclosure",
 	"action.disclosure.publish": "Published a disclosure", "action.disclosure.correct": "Drafted a correction",
 	"action.disclosure.correction_check": "Checked a correction", "action.disclosure.correction_publish": "Published a correction",

@@ -40,9 +40,9 @@ func (v *disclosureView) Fixes(section string, no int) []disclosure.Correction {
 	return v.byLine[section+"-"+strconv.Itoa(no)]
 }
 
-func (s *Server) disclosureView(d *store.Disclosure, cs []disclosure.Correction) *disclosureView {
+func (s *Server) disclosureView(p *page, d *store.Disclosure, cs []disclosure.Correction) *disclosureView {
 	v := &disclosureView{D: d, Corrections: cs, byLine: map[string][]disclosure.Correction{},
-		Title:   s.cfg.Society + "每日公示 " + d.Day.Date,
+		Title:   p.T("disclosure.page_title", p.Society, d.Day.Date),
 		Summary: d.Day.Summary(),
 		URL:     s.cfg.BaseURL + disclosure.Path(d.Day.Date),
 		Image:   s.cfg.BaseURL + "/static/share.png"}
@@ -289,7 +289,7 @@ func (s *Server) disclosurePage(w http.ResponseWriter, r *http.Request, date str
 		s.fail(w, r, err)
 		return
 	}
-	v := s.disclosureView(d, cs)
+	v := s.disclosureView(p, d, cs)
 	p.Title = v.Title
 	p.Data = v
 	p.Path = disclosure.Path(date) // the cached page is everyone's: nothing of this request's query in it
@@ -540,7 +540,7 @@ func (s *Server) disclosureReview(w http.ResponseWriter, r *http.Request) {
 	due, _ := disclosure.Due(date, s.cfg.DisclosureDue, s.cfg.Location)
 	p := s.page(r, "disclosure.review_title")
 	p.Title = p.T("disclosure.review_title") + " " + date
-	p.Data = disclosureReviewData{disclosureView: s.disclosureView(d, all), All: all, Sections: disclosure.Sections, Due: due.Format("2006-01-02 15:04")}
+	p.Data = disclosureReviewData{disclosureView: s.disclosureView(p, d, all), All: all, Sections: disclosure.Sections, Due: due.Format("2006-01-02 15:04")}
 	s.render(w, r, "disclosure", p)
 }
 
