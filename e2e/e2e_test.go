@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"io"
 	"log/slog"
@@ -34,7 +35,9 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"boai/internal/demo"
+	"boai/internal/publish"
 	"boai/internal/store"
+	"boai/internal/tlog"
 	"boai/internal/web"
 )
 
@@ -120,6 +123,35 @@ func TestClerkRecordsDonationDonorVerifiesCertificate(t *testing.T) {
 	}
 	if over := eval[int](t, phone, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
 		t.Errorf("verification page is %d px wider than the phone", over)
+	}
+
+	// The tracing page (捐赠去向): once the log's writer has caught up, the
+	// donation's step names its log entry, and its proof checks out
+	// against the log's published key.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if err := chromedp.Do(phone, chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+		if public = bodyText(t, phone); strings.Contains(public, "日志 #") || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range []string{"捐赠去向", "收到捐赠", "日志 #"} {
+		if !strings.Contains(public, want) {
+			t.Errorf("tracing page lacks %q:\n%s", want, public)
+		}
+	}
+	key := fetch(t, phone, base+"/log/key")
+	bundle := fetch(t, phone, base+"/verify/"+certNo+"/proof")
+	entry, index, err := tlog.VerifyBundle(bundle, strings.TrimSpace(string(key)))
+	if err != nil {
+		t.Fatalf("the certificate's proof: %v", err)
+	}
+	if !strings.Contains(string(entry), `"cert":"`+certNo+`"`) || strings.Contains(string(entry), donorName) {
+		t.Errorf("log entry %d: %s", index, entry)
+	}
+	if href := attr(t, phone, `a.entry`, "href"); href != fmt.Sprintf("/proofs/%d", index) {
+		t.Errorf("the received step links %q, want /proofs/%d", href, index)
 	}
 }
 
@@ -233,10 +265,23 @@ func startServerDB(t *testing.T) (string, *store.DB) {
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := web.NewServer(db, web.Config{Society: "杭州市红十字会", BaseURL: base, Location: loc}, log, web.NewMetrics())
+	// The public log, written by its writer as boai serve runs it.
+	skey, vkey, err := tlog.GenerateKey("e2e.boai.example/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logDir := filepath.Join(t.TempDir(), "log")
+	srv, err := web.NewServer(db, web.Config{Society: "杭州市红十字会", BaseURL: base, Location: loc, LogDir: logDir, LogKey: vkey}, log, web.NewMetrics())
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
+	writerCtx, stopWriter := context.WithCancel(context.Background())
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		(&publish.Writer{DB: db, Dir: logDir, Key: skey, Log: log, Poll: 50 * time.Millisecond, Retry: 100 * time.Millisecond}).Run(writerCtx)
+	}()
+	t.Cleanup(func() { stopWriter(); <-writerDone })
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(func() { ts.Close(); srv.Wait() })
@@ -448,13 +493,25 @@ func decodeQR(t *testing.T, pngData []byte) string {
 	if err != nil {
 		t.Fatalf("certificate.png: %v", err)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatalf("certificate.png: %v", err)
+	// A certificate has two codes, verification at the left, the log
+	// proof beside it: the left quarter is read first, then the whole page
+	// (a dispatch note's code stands elsewhere).
+	b := img.Bounds()
+	left := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}).SubImage(image.Rect(b.Min.X, b.Min.Y, b.Min.X+b.Dx()/4, b.Max.Y))
+	var res *gozxing.Result
+	for _, part := range []image.Image{left, img} {
+		bmp, err := gozxing.NewBinaryBitmapFromImage(part)
+		if err != nil {
+			t.Fatalf("certificate.png: %v", err)
+		}
+		if res, err = qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}); err == nil {
+			break
+		}
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
-	if err != nil {
-		t.Fatalf("no QR code found on certificate.png: %v", err)
+	if res == nil {
+		t.Fatal("no QR code found on certificate.png")
 	}
 	return res.GetText()
 }

@@ -23,8 +23,20 @@ func benchCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		}
 		return bench.Ledger(ctx, bench.LedgerOptions{DB: cfg.DB, Donations: *n, Samples: *samples, Out: stdout})
 	}
+	if len(args) >= 1 && args[0] == "disclosure" {
+		fs := flag.NewFlagSet("bench disclosure", flag.ContinueOnError)
+		cfg.flags(fs)
+		n := fs.Int("donations", 2500, "money donations in the day disclosed")
+		clients := fs.Int("clients", 64, "concurrent HTTP clients")
+		dur := fs.Duration("duration", 10*time.Second, "how long to drive load")
+		gz := fs.Bool("gzip", true, "ask for gzip, as browsers do")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return bench.Disclosure(ctx, bench.DisclosureOptions{DB: cfg.DB, Donations: *n, Clients: *clients, Duration: *dur, Gzip: *gz, Out: stdout})
+	}
 	if len(args) < 1 || args[0] != "intake" {
-		return errors.New("usage: boai bench intake [--clients 64] [--duration 10s] [--db postgres://…] | boai bench ledger [--donations 1000000]")
+		return errors.New("usage: boai bench intake [--clients 64] [--duration 10s] [--db postgres://…] | boai bench ledger [--donations 1000000] | boai bench disclosure [--donations 2500] [--clients 64]")
 	}
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
 	cfg.flags(fs)

@@ -42,6 +42,8 @@ type Config struct {
 	ApprovalSteps  string // "step=role+role,step=role": an allocation's approval steps in order
 	LogDir         string // the public log's directory; default <data>/log
 	LogKey         string // the file holding the log's signer key; default <data>/log.key
+	DisclosureAt   string // HH:MM: when the previous day's disclosure draft is prepared
+	DisclosureDue  string // HH:MM: by when the previous day's disclosure must be published
 }
 
 func defaultConfig() Config {
@@ -49,6 +51,7 @@ func defaultConfig() Config {
 		Addr: ":8080", Data: "./boai-data", Society: "杭州市红十字会", SocietyEn: "Hangzhou Red Cross Society",
 		CertPrefix: "HZ", Timezone: "Asia/Shanghai", LookupRate: 10, Cutoff: "16:00", WaitHours: 24, ReceiptDays: 7, SecondApproval: "50000",
 		IntakeRoles: "unloading,sorting,counting", ApprovalSteps: "taskforce=clerk+admin,leadership=approver+admin",
+		DisclosureAt: "09:00", DisclosureDue: "12:00",
 	}
 }
 
@@ -74,6 +77,8 @@ func (c *Config) env() {
 	str("BOAI_APPROVAL_STEPS", &c.ApprovalSteps)
 	str("BOAI_LOG_DIR", &c.LogDir)
 	str("BOAI_LOG_KEY", &c.LogKey)
+	str("BOAI_DISCLOSURE_AT", &c.DisclosureAt)
+	str("BOAI_DISCLOSURE_DUE", &c.DisclosureDue)
 	if v, err := strconv.Atoi(os.Getenv("BOAI_WAIT_HOURS")); err == nil {
 		c.WaitHours = v
 	}
@@ -106,6 +111,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.ReceiptDays, "receipt-days", c.ReceiptDays, "alert supervisors to receipt requests unanswered for longer than this many days (env BOAI_RECEIPT_DAYS)")
 	fs.StringVar(&c.LogDir, "log-dir", c.LogDir, "the public log's directory, served at /log/; processes sharing a PostgreSQL database share it, one writes (default <data>/log; env BOAI_LOG_DIR)")
 	fs.StringVar(&c.LogKey, "log-key", c.LogKey, "file with the public log's signer key, created on first start (default <data>/log.key; env BOAI_LOG_KEY)")
+	fs.StringVar(&c.DisclosureAt, "disclosure-at", c.DisclosureAt, "time of day (HH:MM, society time) the previous day's disclosure draft is prepared (env BOAI_DISCLOSURE_AT)")
+	fs.StringVar(&c.DisclosureDue, "disclosure-due", c.DisclosureDue, "time of day (HH:MM) by which the previous day's disclosure must be published, or supervisors are alerted (env BOAI_DISCLOSURE_DUE)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "load balancers whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (env BOAI_TRUSTED_PROXIES)")
 }
 
@@ -180,10 +187,11 @@ func (c *Config) web(loc *time.Location) web.Config {
 	roles, _ := c.intakeRoles()                // checked in serve
 	steps, stepRoles, _ := c.approvalSteps()   // checked in serve
 	rules, _ := c.alertRules()                 // checked in serve
+	_, due, _ := c.disclosureTimes()           // checked in serve
 	return web.Config{Society: c.Society, SocietyEn: c.SocietyEn, BaseURL: base, Location: loc,
 		SecureCookies: c.SecureCookies, LookupRate: c.LookupRate, TrustedProxies: proxies, Cutoff: cutoff,
 		WaitHours: c.WaitHours, SecondApprovalOver: second, IntakeRoles: roles, ApprovalSteps: steps, StepRoles: stepRoles,
-		AlertRules: rules}
+		AlertRules: rules, DisclosureDue: due}
 }
 
 // parseArgs parses flags wherever they stand among the positional
@@ -205,11 +213,30 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // cutoff parses Cutoff as the time of day.
 func (c *Config) cutoff() (time.Duration, error) {
-	t, err := time.Parse("15:04", c.Cutoff)
+	return timeOfDay("--cutoff", c.Cutoff)
+}
+
+func timeOfDay(flag, v string) (time.Duration, error) {
+	t, err := time.Parse("15:04", v)
 	if err != nil {
-		return 0, fmt.Errorf("--cutoff %q: use HH:MM", c.Cutoff)
+		return 0, fmt.Errorf("%s %q: use HH:MM", flag, v)
 	}
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// disclosureTimes parses --disclosure-at and --disclosure-due, each a time
+// of the day after the day disclosed; the draft must come before the due time.
+func (c *Config) disclosureTimes() (at, due time.Duration, err error) {
+	if at, err = timeOfDay("--disclosure-at", c.DisclosureAt); err != nil {
+		return 0, 0, err
+	}
+	if due, err = timeOfDay("--disclosure-due", c.DisclosureDue); err != nil {
+		return 0, 0, err
+	}
+	if due <= at {
+		return 0, 0, fmt.Errorf("--disclosure-due %s must be after --disclosure-at %s: the draft needs time to be checked", c.DisclosureDue, c.DisclosureAt)
+	}
+	return at, due, nil
 }
 
 // intakeRoles parses --intake-roles.

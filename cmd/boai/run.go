@@ -17,6 +17,7 @@ import (
 
 	_ "time/tzdata" // Asia/Shanghai even where the system has no zone files
 
+	"boai"
 	"boai/internal/audit"
 	"boai/internal/demo"
 	"boai/internal/jobs"
@@ -40,6 +41,7 @@ Usage:
   boai import donations FILE [--branch CODE] [--designation D] [--commit]
   boai backup FILE
   boai bench intake [--clients 64] [--duration 10s] [--db postgres://…]
+  boai bench disclosure [--donations 2500] [--clients 64] [--duration 10s] [--db postgres://…]
   boai verify bundle FILE|URL --key VKEY [--salt S --name N]
   boai verify checkpoint FILE|URL --key VKEY
   boai verify consistency OLD NEW --key VKEY (--dir DIR | --url URL)
@@ -160,6 +162,7 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		return err
 	}
 	rules, err := cfg.alertRules()
+	discAt, discDue, err := cfg.disclosureTimes()
 	if err != nil {
 		return err
 	}
@@ -218,7 +221,7 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		// it forward keeps that tail short.
 		_, err := db.RollCheckpoints(ctx)
 		return err
-	}})
+	}}, disclosureJob(db, discAt, discDue, loc))
 	logWriter := &publish.Writer{DB: db, Dir: wcfg.LogDir, Key: skey, Log: log, Alert: func(ctx context.Context, msg string) {
 		if err := publish.Alert(ctx, db, "writer:"+db.Now().Format(time.DateOnly), "公开日志写入停止 / the public log stopped: "+msg); err != nil {
 			log.Error("alert", "err", err)
@@ -290,6 +293,42 @@ func cutoffListJob(db *store.DB, cutoff time.Duration, loc *time.Location) jobs.
 		_, err = db.SaveList(ctx, l)
 		return err
 	}}
+}
+
+// disclosureJob prepares, each morning at the configured time, the
+// previous day's disclosure draft (made by the system; staff check and
+// publish it), and alerts supervisors to any day not published on time.
+func disclosureJob(db *store.DB, at, due time.Duration, loc *time.Location) jobs.Job {
+	return jobs.Job{Name: "daily-disclosure", Every: 5 * time.Minute, Run: func(ctx context.Context) error {
+		_, err := dailyDisclosure(ctx, db, db.Now(), at, due, loc)
+		return err
+	}}
+}
+
+// dailyDisclosure is one run of the disclosure job at now: once the time
+// of day is past at, yesterday's draft is prepared unless the day has one
+// (a draft made or re-made by staff is theirs to finish); then late days
+// are alerted. It reports whether it prepared a draft.
+func dailyDisclosure(ctx context.Context, db *store.DB, now time.Time, at, due time.Duration, loc *time.Location) (bool, error) {
+	local := now.In(loc)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	prepared := false
+	var prepErr error
+	if !now.Before(midnight.Add(at)) {
+		yesterday := midnight.AddDate(0, 0, -1).Format("2006-01-02")
+		_, err := db.DisclosureStatus(ctx, yesterday)
+		switch {
+		case boai.ErrorCode(err) == boai.ENOTFOUND:
+			if _, prepErr = db.PrepareDisclosure(ctx, audit.System, yesterday, loc); prepErr == nil {
+				prepared = true
+			}
+		case err != nil:
+			prepErr = err
+		}
+	}
+	// Late days are alerted even when the draft could not be made.
+	_, err := db.AlertLateDisclosures(ctx, now, due, loc)
+	return prepared, errors.Join(prepErr, err)
 }
 
 func displayAddr(a net.Addr) string {

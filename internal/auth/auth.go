@@ -61,12 +61,19 @@ const (
 	// period; acknowledging an alert with a note is an administrator's write.
 	ViewSupervision Action = "supervision.view"
 	AckAlerts       Action = "alerts.ack"
+	// The daily disclosure (每日公示): who reads the drafts, who makes (and
+	// re-makes) a day or drafts a correction, who checks one (never their
+	// own: the store refuses), who publishes.
+	ViewDisclosures   Action = "disclosure.view"
+	PrepareDisclosure Action = "disclosure.prepare"
+	CheckDisclosure   Action = "disclosure.check"
+	PublishDisclosure Action = "disclosure.publish"
 )
 
 // reads are the actions that change nothing. Supervisors (纪检监察,
 // audit) may take every one of them and no other: the role matrix test
 // holds every route to this.
-var reads = []Action{ViewDashboard, ViewDonations, ViewAudit, ViewAdmin, ViewGoods, ViewFunds, ViewReceipts, ViewSupervision}
+var reads = []Action{ViewDashboard, ViewDonations, ViewAudit, ViewAdmin, ViewGoods, ViewFunds, ViewReceipts, ViewSupervision, ViewDisclosures}
 
 // ReadOnly reports whether a changes nothing.
 func (a Action) ReadOnly() bool { return slices.Contains(reads, a) }
@@ -111,6 +118,11 @@ var permissions = map[Action][]Role{
 	ManageWebhooks:  {Admin},
 	ViewSupervision: {Admin, Supervisor},
 	AckAlerts:       {Admin},
+
+	ViewDisclosures:   {Admin, Clerk, Approver, Finance, Supervisor},
+	PrepareDisclosure: {Admin, Clerk, Finance},
+	CheckDisclosure:   {Admin, Clerk, Finance},
+	PublishDisclosure: {Admin, Finance},
 }
 
 // User is a staff account.

@@ -43,6 +43,7 @@ type Result struct {
 	Errors    int
 	Elapsed   time.Duration
 	P50, P99  time.Duration
+	Max       time.Duration
 	PerSecond float64
 }
 
@@ -254,7 +255,7 @@ func drive(ctx context.Context, name string, o Options, op func(client, i int) e
 	slices.Sort(all)
 	r.N = len(all)
 	if r.N > 0 {
-		r.P50, r.P99 = all[r.N/2], all[r.N*99/100]
+		r.P50, r.P99, r.Max = all[r.N/2], all[r.N*99/100], all[r.N-1]
 	}
 	r.PerSecond = float64(r.N) / elapsed.Seconds()
 	return r

@@ -108,7 +108,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error)
 	if _, err := db.ScanAlerts(ctx, now, supervision.DefaultRules); err != nil {
 		return false, fmt.Errorf("demo alerts: %w", err)
 	}
-	return true, nil
+	return true, Disclosures(ctx, db, staff, now, store.CertLocation)
 }
 
 // Goods creates the catalogue and the warehouses, then, when week is set,

@@ -22,7 +22,8 @@ var logZh = map[string]string{
 	"trace.title": "捐赠去向", "trace.received": "收到捐赠", "trace.receipted": "开具捐赠票据", "trace.spent": "用于支出",
 	"trace.released": "经捐赠人同意转作他用", "trace.goods_received": "物资入库", "trace.dispatched": "物资发出",
 	"trace.signed": "受赠单位签收", "trace.entry": "日志 #%d", "trace.pending": "正在写入日志", "trace.proof": "下载该条目的包含证明",
-	"trace.hint": "每一步都有公开日志中的条目为证。", "receipt.in_log": "本票据的开具已记入公开日志。", "trace.bundle": "下载本证书的包含证明",
+	"trace.hint": "每一步都有公开日志中的条目为证。", "receipt.in_log": "本票据的开具已记入公开日志。",
+	"trace.receipt_no": "票据代码 %s，号码 %s", "trace.bundle": "下载本证书的包含证明",
 }
 
 var logEn = map[string]string{
@@ -36,5 +37,6 @@ var logEn = map[string]string{
 	"trace.title": "Where the gift went", "trace.received": "Donation received", "trace.receipted": "Donation receipt issued", "trace.spent": "Spent on",
 	"trace.released": "Re-purposed with the donor's consent", "trace.goods_received": "Goods received into stock", "trace.dispatched": "Goods sent",
 	"trace.signed": "Signed for by the recipient", "trace.entry": "log #%d", "trace.pending": "being logged", "trace.proof": "download this entry's inclusion proof",
-	"trace.hint": "Each step is backed by an entry in the public log.", "receipt.in_log": "This receipt's issue is recorded in the public log.", "trace.bundle": "Download this certificate's inclusion proof",
+	"trace.hint": "Each step is backed by an entry in the public log.", "receipt.in_log": "This receipt's issue is recorded in the public log.",
+	"trace.receipt_no": "code %s, number %s", "trace.bundle": "Download this certificate's inclusion proof",
 }

@@ -79,6 +79,7 @@ func TestEveryFactLoggedOnce(t *testing.T) {
 			publog.Allocation:  "SELECT COUNT(*) FROM allocations WHERE status IN ('approved', 'dispatched')",
 			publog.Dispatch:    "SELECT COUNT(*) FROM dispatches WHERE signed_at IS NOT NULL",
 			publog.Expenditure: "SELECT COUNT(*) FROM expenditures WHERE paid_at IS NOT NULL",
+			publog.Correction:  "SELECT COUNT(*) FROM disclosure_corrections WHERE status = 'published'",
 		} {
 			n, err := db.CountForTest(ctx, q)
 			if err != nil {
@@ -200,6 +201,14 @@ func TestDayClose(t *testing.T) {
 		cp, err := tlog.VerifyCheckpoint([]byte(d.Checkpoint), vkey)
 		if err != nil || cp.Size != d.Close+1 {
 			t.Fatalf("day checkpoint size %d: %v", cp.Size, err)
+		}
+		// The day's disclosure prints this checkpoint.
+		dc, ok, err := db.DayCheckpoint(ctx, day)
+		if err != nil || !ok || dc.Size != cp.Size || !bytes.Equal(dc.Root, cp.Root) {
+			t.Errorf("the disclosure's checkpoint of %s: %+v %v %v; want size %d", day, dc, ok, err, cp.Size)
+		}
+		if _, ok, err := db.DayCheckpoint(ctx, "2020-01-01"); ok || err != nil {
+			t.Errorf("a day the log never had: %v %v", ok, err)
 		}
 		if l.Size() != d.Close+2 {
 			t.Errorf("log size %d: want the close and the new donation after %d", l.Size(), d.Close)

@@ -41,6 +41,10 @@ type DB struct {
 	read    *sql.DB // readers; on SQLite a read-only pool
 	write   *sql.DB // on SQLite the single writer connection; on PostgreSQL the same pool as read
 	Now     func() time.Time
+	// Checkpoints gives the public log's checkpoint of a day for its
+	// disclosure; nil until the log is wired, and the disclosure then
+	// prints that it has none yet.
+	Checkpoints DayCheckpoints
 
 	queue    chan *writeReq
 	stop     chan struct{}

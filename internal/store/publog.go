@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"boai"
+	"boai/internal/disclosure"
 	"boai/internal/donation"
 	"boai/internal/inkind"
 	"boai/internal/ledger"
@@ -109,6 +111,8 @@ func (t *Tx) derive(ctx context.Context, s *publog.Salter, kind publog.Kind, ids
 		err = t.deriveDispatches(ctx, ids, out)
 	case publog.Expenditure:
 		err = t.deriveExpenditures(ctx, ids, out)
+	case publog.Correction:
+		err = t.deriveCorrections(ctx, ids, out)
 	default:
 		err = fmt.Errorf("no entries for facts of kind %q", kind)
 	}
@@ -944,4 +948,56 @@ func (db *DB) EachLogEntry(ctx context.Context, from, to string, fn func(LogEntr
 		}
 		after = int64(es[len(es)-1].Index)
 	}
+}
+
+// deriveCorrections: a published correction notice (更正说明) is logged by
+// the day and line it corrects and the digest of its text, which anyone
+// can recompute from the notice on the site; the text itself stays out.
+func (t *Tx) deriveCorrections(ctx context.Context, ids []int64, out map[int64]publog.Entry) error {
+	rows, err := t.query(ctx, `SELECT c.id, d.day, c.section, c.line, c.digest, COALESCE(c.published_at, 0)
+		FROM disclosure_corrections c JOIN disclosures d ON d.id = c.disclosure_id WHERE c.id IN (`+inList(len(ids))+`)`, idArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, line, at int64
+		var day, section, digest string
+		if err := rows.Scan(&id, &day, &section, &line, &digest, &at); err != nil {
+			return err
+		}
+		e, err := publog.Encode(publog.Correction, id, 0, map[string]any{"correction": id, "date": day, "section": section,
+			"line": line, "digest": digest, "published_at": publog.Time(fromMicros(at))})
+		if err != nil {
+			return err
+		}
+		out[id] = e
+	}
+	return rows.Err()
+}
+
+// DayCheckpoint is the public log's checkpoint at the close of day, for
+// the day's disclosure (DayCheckpoints); ok is false until the log has
+// closed the day and recorded its checkpoint.
+func (db *DB) DayCheckpoint(ctx context.Context, day string) (disclosure.CheckpointIn, bool, error) {
+	d, err := db.LogDay(ctx, day)
+	if boai.ErrorCode(err) == boai.ENOTFOUND || err == nil && d.Checkpoint == "" {
+		return disclosure.CheckpointIn{}, false, nil
+	} else if err != nil {
+		return disclosure.CheckpointIn{}, false, err
+	}
+	// The note's body: origin, size, base64 root hash (C2SP tlog-checkpoint).
+	lines := strings.SplitN(d.Checkpoint, "\n", 4)
+	if len(lines) < 4 {
+		return disclosure.CheckpointIn{}, false, fmt.Errorf("checkpoint of %s: not a checkpoint", day)
+	}
+	size, err := strconv.ParseUint(lines[1], 10, 64)
+	if err != nil {
+		return disclosure.CheckpointIn{}, false, fmt.Errorf("checkpoint of %s: size: %w", day, err)
+	}
+	root, err := base64.StdEncoding.DecodeString(lines[2])
+	if err != nil || len(root) != 32 {
+		return disclosure.CheckpointIn{}, false, fmt.Errorf("checkpoint of %s: root hash: %v", day, err)
+	}
+	return disclosure.CheckpointIn{Size: size, Root: root}, true, nil
 }

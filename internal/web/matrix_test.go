@@ -34,6 +34,7 @@ type matrixFixture struct {
 	expenditure int64
 	receipts    receiptIDs
 	alert       int64 // the alert /supervision/alerts/{id}/ack acknowledges
+	disclosure  disclosureIDs
 }
 
 func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
@@ -61,6 +62,7 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 		t.Fatalf("matrix alert: %v %v", alerts, err)
 	}
 	f.alert = alerts[0].ID
+	f.disclosure = newDisclosureIDs(t, db)
 	for range 2 {
 		if _, err := db.CreateToken(ctx, audit.System, f.users[auth.Clerk].ID, "spare"); err != nil {
 			t.Fatal(err)
@@ -106,6 +108,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 			return f.receipts.number
 		case "{token}":
 			return "sign_not-a-real-link" // answered 404 to everyone: the link is the key
+		case "{date}", "{day}":
+			return f.disclosure.date // a published day of the demo
 		case "{id}":
 			var id int64
 			switch {
@@ -131,6 +135,8 @@ func (f *matrixFixture) path(t *testing.T, pattern string) (string, string) {
 				id = f.expenditure
 			case strings.HasPrefix(p, "/supervision/alerts/"):
 				id = f.alert
+			case strings.HasPrefix(p, "/disclosures/corrections/"), strings.HasPrefix(p, "/disclosure/corrections/"):
+				id = f.disclosure.correction
 			case strings.HasPrefix(p, "/goods/items/"):
 				id = f.kn95
 			case strings.HasPrefix(p, "/goods/intake/"):
@@ -442,6 +448,12 @@ func TestSupervisorCannotWrite(t *testing.T) {
 			}{formType, []byte(v)}
 		}
 		for k, v := range receiptWrites(f.goods) {
+			valid[k] = struct {
+				ctype string
+				body  []byte
+			}{formType, []byte(v)}
+		}
+		for k, v := range disclosureWrites(f.disclosure) {
 			valid[k] = struct {
 				ctype string
 				body  []byte

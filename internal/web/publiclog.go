@@ -238,7 +238,7 @@ func (s *Server) moneyTrace(r *http.Request, p *page, d *donation.Donation) ([]t
 		return nil, err
 	}
 	for _, rv := range gr.All {
-		steps = append(steps, traceStep{At: rv.IssuedAt, What: "trace.receipted", Detail: rv.Code + " " + rv.NumberText(), Amount: rv.Amount, Entry: logIndex(rs, rv.ID)})
+		steps = append(steps, traceStep{At: rv.IssuedAt, What: "trace.receipted", Detail: p.T("trace.receipt_no", rv.Code, rv.NumberText()), Amount: rv.Amount, Entry: logIndex(rs, rv.ID)})
 	}
 	_, _, lines, err := s.db.MoneyTrail(ctx, d.ID)
 	if err != nil {

@@ -34,6 +34,13 @@ func (s *Server) Routes() []route {
 		{"GET /verify/{cert}/proof", "", s.certificateProof},
 		{"GET /sign/{token}", "", s.signForm}, // the recipient's one-time link
 		{"POST /sign/{token}", "", s.sign},
+		// The daily disclosure: published days only, as a page, CSV, XLSX,
+		// PDF and JSON (/disclosure/2026-11-30.xlsx), a feed, corrections.
+		{"GET /disclosure", "", s.disclosureIndex},
+		{"GET /disclosure/feed.atom", "", s.disclosureFeed},
+		{"GET /disclosure/{day}", "", s.disclosureFile},
+		{"GET /disclosure/corrections/{id}", "", s.correctionPublic},
+		{"GET /api/v1/disclosure/{date}", "", s.apiDisclosure},
 
 		// Staff UI.
 		{"GET /dashboard", auth.ViewDashboard, s.dashboard},
@@ -149,6 +156,16 @@ func (s *Server) Routes() []route {
 		{"POST /donations/{id}/receipt/choice", auth.IssueReceipts, s.donationReceiptChoice},
 		{"GET /r/{code}/{number}", "", s.receiptVerify}, // public: a receipt's QR code
 		{"GET /r/{code}/{number}/proof", "", s.receiptProof},
+
+		// The daily disclosure (每日公示): make, check (a second person), publish, correct.
+		{"GET /disclosures", auth.ViewDisclosures, s.disclosureList},
+		{"POST /disclosures", auth.PrepareDisclosure, s.disclosurePrepare},
+		{"GET /disclosures/{date}", auth.ViewDisclosures, s.disclosureReview},
+		{"POST /disclosures/{date}/check", auth.CheckDisclosure, s.disclosureCheck},
+		{"POST /disclosures/{date}/publish", auth.PublishDisclosure, s.disclosurePublish},
+		{"POST /disclosures/{date}/corrections", auth.PrepareDisclosure, s.correctionCreate},
+		{"POST /disclosures/corrections/{id}/check", auth.CheckDisclosure, s.correctionCheck},
+		{"POST /disclosures/corrections/{id}/publish", auth.PublishDisclosure, s.correctionPublish},
 
 		// JSON API (Bearer token or session).
 		{"POST /api/v1/donations", auth.RecordDonation, s.apiDonationCreate},

@@ -63,6 +63,9 @@ type Config struct {
 	// PackageExtra adds files to the audit package of a period (the public
 	// log's checkpoints and proofs); nil adds none.
 	PackageExtra PackageExtra
+	// DisclosureDue is when a day's disclosure must be published, from
+	// the midnight that ends the day (default 12:00 the next day).
+	DisclosureDue time.Duration
 }
 
 // Server serves boai over HTTP.
@@ -81,6 +84,8 @@ type Server struct {
 	// branchNames caches branch names for API answers.
 	branchNames sync.Map
 	bg          sync.WaitGroup
+	// discPages caches the rendered pages of published disclosures.
+	discPages pageCache
 }
 
 // NewServer parses the templates and returns a server ready to serve.
@@ -96,6 +101,9 @@ func NewServer(db *store.DB, cfg Config, log *slog.Logger, m *Metrics) (*Server,
 	}
 	if cfg.AlertRules == (supervision.Rules{}) {
 		cfg.AlertRules = supervision.DefaultRules
+	}
+	if cfg.DisclosureDue == 0 {
+		cfg.DisclosureDue = 12 * time.Hour
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{db: db, cfg: cfg, log: log, metrics: m,
@@ -165,7 +173,7 @@ func (s *Server) parseTemplates() error {
 		if strings.HasPrefix(name, "public_") {
 			layout = "templates/_public.html"
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(assets, layout, "templates/_partials.html", p)
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, layout, "templates/_partials.html", "templates/_disclosure.html", p)
 		if err != nil {
 			return err
 		}
