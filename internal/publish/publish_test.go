@@ -343,3 +343,96 @@ func BenchmarkDrain(b *testing.B) {
 		})
 	}
 }
+
+// With PostgreSQL and several boai processes, exactly one writes the log:
+// the second to ask is refused while the first holds the lock, and a
+// writer that lost its session is fenced out of numbering entries.
+func TestOneWriterOnPostgres(t *testing.T) {
+	if storetest.PostgresDSN(t) == "" {
+		return // SQLite is one process: Open's flock on the directory is its guard (tested in tlog)
+	}
+	ctx := context.Background()
+	db := storetest.OpenPostgres(t)
+	first, err := db.LeadLog(ctx)
+	if err != nil || first == nil {
+		t.Fatalf("first writer: %v %v", first, err)
+	}
+	if second, err := db.LeadLog(ctx); err != nil || second != nil {
+		t.Fatalf("a second writer while the first leads: %v %v", second, err)
+	}
+	if _, err := db.NextLogBatch(ctx, 0, 10, first.Fence); err != nil {
+		t.Fatalf("the leader numbers entries: %v", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.NextLogBatch(ctx, 0, 10, first.Fence); err == nil || !strings.Contains(err.Error(), "no longer holds") {
+		t.Fatalf("a writer that gave the lock up still numbers entries: %v", err)
+	}
+	second, err := db.LeadLog(ctx)
+	if err != nil || second == nil {
+		t.Fatalf("the next writer after the first left: %v %v", second, err)
+	}
+	second.Close()
+}
+
+// The audit package's public-log part: the key, the checkpoint, each
+// closed day's checkpoint with the proof of its close, and every entry of
+// the period.
+func TestAuditPackageLogFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		l, dir, vkey := seeded(t, db)
+		leader := &store.LogLeader{}
+		if db.Dialect == store.Postgres {
+			leader, _ = db.LeadLog(ctx) // seeded's leader is this test's own session: taken again
+			if leader == nil {
+				leader = &store.LogLeader{}
+			}
+		}
+		next := testNow.Add(24 * time.Hour)
+		db.Now = func() time.Time { return next }
+		if _, err := Drain(ctx, db, l, leader, 0); err != nil {
+			t.Fatal(err)
+		}
+		day := testNow.Format(time.DateOnly)
+		files := map[string][]byte{}
+		add := func(name string, data []byte) error {
+			if _, dup := files[name]; dup {
+				return fmt.Errorf("%s twice", name)
+			}
+			files[name] = data
+			return nil
+		}
+		from := testNow.Add(-time.Hour)
+		if err := Package(ctx, db, dir, vkey, from, next, add); err != nil {
+			t.Fatal(err)
+		}
+		if string(files["log/key.txt"]) != vkey+"\n" {
+			t.Errorf("key: %q", files["log/key.txt"])
+		}
+		if _, err := tlog.VerifyCheckpoint(files["log/checkpoint"], vkey); err != nil {
+			t.Errorf("checkpoint: %v", err)
+		}
+		cp, err := tlog.VerifyCheckpoint(files["log/days/"+day+".checkpoint"], vkey)
+		if err != nil {
+			t.Fatalf("the day's checkpoint: %v (files %v)", err, keys(files))
+		}
+		entry, index, err := tlog.VerifyBundle(files["log/days/"+day+".close.proof"], vkey)
+		if err != nil || index != cp.Size-1 || !strings.Contains(string(entry), `"type":"day_close"`) {
+			t.Errorf("the close's proof: entry %d %s %v", index, entry, err)
+		}
+		lines := strings.Count(string(files["log/entries.jsonl"]), "\n")
+		if uint64(lines) != l.Size() {
+			t.Errorf("%d entries in the package, the log logged %d in the period", lines, l.Size())
+		}
+	})
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
