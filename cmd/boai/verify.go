@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"boai/internal/publish"
+	"boai/internal/publog"
 	"boai/internal/tlog"
 )
 
@@ -181,6 +182,7 @@ func verifyConsistency(ctx context.Context, stdout io.Writer, vkey string, fetch
 func verifyLog(ctx context.Context, stdout io.Writer, vkey string, fetch tlog.Fetcher, where string) error {
 	start := time.Now()
 	types := map[string]int{}
+	days := publog.NewDayChecker()
 	rep, err := tlog.Audit(ctx, fetch, vkey, func(i uint64, e []byte) error {
 		// Every entry is canonical JSON: no other encoding of the same
 		// fact can be logged beside it.
@@ -196,7 +198,7 @@ func verifyLog(ctx context.Context, stdout io.Writer, vkey string, fetch tlog.Fe
 		}
 		_ = json.Unmarshal(e, &head)
 		types[head.Type]++
-		return nil
+		return days.Add(i, e) // every day close counts and sums its day
 	})
 	if err != nil {
 		return fmt.Errorf("audit of %s: %w", where, err)
@@ -205,6 +207,7 @@ func verifyLog(ctx context.Context, stdout io.Writer, vkey string, fetch tlog.Fe
 	fmt.Fprintf(stdout, "%s: the log %s holds %d entries; every entry bundle, every tile (%d) and the root hash match the signed checkpoint (%.1fs)\n",
 		where, cp.Origin, cp.Size, rep.Tiles, time.Since(start).Seconds())
 	fmt.Fprintf(stdout, "  root  %s\n", b64(cp.Root))
+	fmt.Fprintf(stdout, "  %d day closes, each matching the entries of its day\n", days.Days)
 	names := make([]string, 0, len(types))
 	for t := range types {
 		names = append(names, t)

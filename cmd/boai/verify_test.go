@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"boai/internal/publog"
 	"boai/internal/tlog"
 )
 
@@ -153,5 +155,50 @@ func TestVerifyLog(t *testing.T) {
 	_, err := runVerify(t, "log", "--key", vkey, "--dir", dir)
 	if err == nil || !strings.Contains(err.Error(), "entry 300:") {
 		t.Fatalf("verify log of a changed entry: %v, want it to name entry 300", err)
+	}
+}
+
+// verify log checks every day close against the entries of its day: a
+// close the society signed but that miscounts its day is named.
+func TestVerifyLogDayCloses(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		amount int64 // the close's donation total; the day's entries make 1500
+		err    string
+	}{{"true close", 1500, ""}, {"close that hides money", 1000, "entry 3: the close of 2026-02-10 says donation"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			skey, vkey, err := tlog.GenerateKey("boai.example.org/log")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			l, err := tlog.Open(dir, skey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			var batch [][]byte
+			for i := range 3 {
+				e, err := publog.Encode(publog.Donation, int64(i), 500, map[string]any{"cert": fmt.Sprint("C", i), "amount": 500})
+				if err != nil {
+					t.Fatal(err)
+				}
+				batch = append(batch, e.Data)
+			}
+			c, err := publog.Close("2026-02-10", 0, 3, map[publog.Kind]publog.Total{publog.Donation: {Count: 3, Amount: tt.amount}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := l.Append(append(batch, c.Data)); err != nil {
+				t.Fatal(err)
+			}
+			out, err := runVerify(t, "log", "--key", vkey, "--dir", dir)
+			switch {
+			case tt.err == "" && (err != nil || !strings.Contains(out, "1 day closes")):
+				t.Fatalf("%v\n%s", err, out)
+			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Fatalf("got %v, want %q", err, tt.err)
+			}
+		})
 	}
 }
