@@ -38,6 +38,7 @@ type Receipt struct {
 	Reissues  string    `json:"reissues,omitempty"` // the voided receipt this one replaces, e.g. "33010126-0000000003"
 	VerifyURL string    `json:"verify"`             // in the QR code anyone scans to check the receipt
 	Remark    string    `json:"-"`                  // 备注, e.g. the donation certificate's number
+	ProofURL  string    `json:"-"`                  // the public log's inclusion proof of its issue; "" prints none
 	Voided    bool      `json:"-"`                  // printed across the form
 }
 
@@ -202,7 +203,13 @@ func layoutReceipt(cv canvas, m *measurer, r Receipt, verify, data qrCode) {
 	cv.text(left+(dx-left)/2, clerkY, psize, ink, payee[0])
 
 	note, nsize := fitLines(m, "扫描左上角二维码或访问 "+r.VerifyURL+" 查验本票据；查验时请核对校验码。", contentW, 7, 5.5, 1)
-	cv.text(left, receiptH-22, nsize, grey, note[0])
+	noteY := receiptH - 22.0
+	if r.ProofURL != "" {
+		noteY -= 9
+		proof, psize := fitLines(m, "本票据的开具已记入公开日志，包含证明："+r.ProofURL, contentW, 7, 5.5, 1)
+		cv.text(left, noteY+9, psize, grey, proof[0])
+	}
+	cv.text(left, noteY, nsize, grey, note[0])
 }
 
 // chineseDate prints YYYY-MM-DD as 2026年11月30日; anything else as given.

@@ -23,7 +23,7 @@ func sampleReceipt() Receipt {
 		Society: "杭州市红十字会", Code: "33010126", Number: "0000000123", CheckCode: "7KQ4M9", Date: "2026-11-30",
 		Payer: "北京小米科技有限责任公司", PayerUSCC: "91110108551385082Q", Item: "捐赠款·定向：武汉市金银潭医院", Quantity: 1,
 		Amount: 100_000_000, Reviewer: "陈会计", Payee: "王出纳",
-		VerifyURL: "https://juanzeng.hangzhou-redcross.org.cn/r/33010126/123", Remark: "捐赠证书 HZ20261130-7KQ4M9XPA",
+		VerifyURL: "https://juanzeng.hangzhou-redcross.org.cn/r/33010126/123", ProofURL: "https://juanzeng.hangzhou-redcross.org.cn/r/33010126/0000000123/proof", Remark: "捐赠证书 HZ20261130-7KQ4M9XPA",
 	}
 }
 
@@ -55,7 +55,7 @@ func TestSignedReceipt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Remark, r.Voided = "", false // printed only
+	r.Remark, r.Voided, r.ProofURL = "", false, "" // printed only
 	if got != r {
 		t.Errorf("opened %+v, want %+v", got, r)
 	}
@@ -113,7 +113,7 @@ func TestReceiptPDFText(t *testing.T) {
 				"开票日期：2026年11月30日", "统一社会信用代码：" + r.PayerUSCC, "金额合计（大写）", "复核人：", "收款人：",
 				"收款单位（章）：" + r.Society, r.Amount.Yuan(), "机读数据"}
 			if name == "money" {
-				want = append(want, "交款人："+r.Payer, r.Item, "壹佰万元整", r.Remark)
+				want = append(want, "交款人："+r.Payer, r.Item, "壹佰万元整", r.Remark, "包含证明："+r.ProofURL)
 			} else {
 				want = append(want, "贰万元整", "重开，原票据"+r.Reissues)
 			}

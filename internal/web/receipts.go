@@ -237,6 +237,9 @@ func (s *Server) receiptDoc(v *store.ReceiptView) certificate.Receipt {
 	doc := certificate.Receipt{Society: s.cfg.Society, Code: v.Code, Number: v.NumberText(), CheckCode: v.CheckCode, Date: v.Date,
 		Payer: v.Payer, PayerUSCC: v.PayerUSCC, Item: v.Item, Unit: v.Unit, Quantity: v.Quantity, Amount: v.Amount,
 		Reviewer: v.Reviewer, Payee: v.Payee, VerifyURL: s.receiptURL(v), Voided: !v.Valid()}
+	if s.cfg.LogKey != "" {
+		doc.ProofURL = s.cfg.BaseURL + "/r/" + v.Code + "/" + v.NumberText() + "/proof"
+	}
 	if v.ReissueOf != 0 {
 		doc.Reissues = fmt.Sprintf("%s-%0*d", v.Reissues.Code, v.Width, v.Reissues.Number)
 	}
