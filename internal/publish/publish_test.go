@@ -353,6 +353,10 @@ func TestOneWriterOnPostgres(t *testing.T) {
 	}
 	ctx := context.Background()
 	db := storetest.OpenPostgres(t)
+	if _, err := demo.Seed(ctx, db, testNow, 0); err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return testNow }
 	first, err := db.LeadLog(ctx)
 	if err != nil || first == nil {
 		t.Fatalf("first writer: %v %v", first, err)
@@ -364,6 +368,9 @@ func TestOneWriterOnPostgres(t *testing.T) {
 		t.Fatalf("the leader numbers entries: %v", err)
 	}
 	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demoDonation(ctx, db, testNow, 100); err != nil { // something to number
 		t.Fatal(err)
 	}
 	if _, err := db.NextLogBatch(ctx, 0, 10, first.Fence); err == nil || !strings.Contains(err.Error(), "no longer holds") {

@@ -459,6 +459,9 @@ func (db *DB) NextLogBatch(ctx context.Context, size uint64, max int, fence LogF
 	if err != nil {
 		return nil, err
 	}
+	if idle, err := db.logIdle(ctx, size); err != nil || idle {
+		return nil, err
+	}
 	var out []LogEntry
 	err = db.Write(ctx, func(t *Tx) error {
 		out = out[:0]
@@ -490,6 +493,31 @@ func (db *DB) NextLogBatch(ctx context.Context, size uint64, max int, fence LogF
 		return err
 	})
 	return out, err
+}
+
+// logIdle reports, from a read, that the writer has nothing to do: the
+// log holds every numbered entry, nothing is queued, and no past day
+// waits for its close. The writer polls several times a second; this
+// keeps an idle poll off the write path.
+func (db *DB) logIdle(ctx context.Context, size uint64) (bool, error) {
+	var next int64
+	var queued bool
+	var lastDay, lastKind string
+	err := db.queryRow(ctx, `SELECT COALESCE(MAX(idx) + 1, 0), EXISTS (SELECT 1 FROM log_outbox),
+		COALESCE((SELECT day FROM log_entries ORDER BY idx DESC LIMIT 1), ''),
+		COALESCE((SELECT kind FROM log_entries ORDER BY idx DESC LIMIT 1), '') FROM log_entries`).Scan(&next, &queued, &lastDay, &lastKind)
+	if err != nil || uint64(next) != size || queued {
+		return false, err
+	}
+	if next == 0 {
+		return true, nil // an empty log: no day has begun
+	}
+	today := db.Now().In(CertLocation)
+	if lastDay == today.Format(time.DateOnly) {
+		return true, nil
+	}
+	// A close of yesterday leaves today open, with nothing to close yet.
+	return publog.Kind(lastKind) == publog.DayClose && lastDay == today.AddDate(0, 0, -1).Format(time.DateOnly), nil
 }
 
 func (t *Tx) logEntries(ctx context.Context, where string, args ...any) ([]LogEntry, error) {
