@@ -1,10 +1,7 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
-
-	"github.com/xuri/excelize/v2"
 
 	"boai/internal/donation"
 	"boai/internal/i18n"
@@ -29,32 +26,14 @@ func (s *Server) donationExport(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := s.page(r, "donations.title").Lang
 	t := func(k string, a ...any) string { return i18n.T(lang, k, a...) }
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := "Sheet1"
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	_ = sw.SetRow("A1", donationHeader(t))
-	for i, d := range items {
-		row := s.donationRow(t, &d)
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			s.fail(w, r, err)
-			return
+	s.streamSheet(w, r, "donations", donationHeader(t), func(add func([]any) error) error {
+		for i := range items {
+			if err := add(s.donationRow(t, &items[i])); err != nil {
+				return err
+			}
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="donations-%s.xlsx"`, s.db.Now().In(s.cfg.Location).Format("20060102-1504")))
-	if err := x.Write(w); err != nil {
-		s.log.Error("export write", "err", err)
-	}
+		return nil
+	})
 }
 
 func donationHeader(t func(string, ...any) string) []any {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/xuri/excelize/v2"
 
 	"boai/internal/goods"
 )
@@ -13,33 +12,16 @@ import (
 // Every goods list also comes as a spreadsheet: the task force, the
 // warehouses and the auditors work in Excel.
 
-// writeSheet streams one sheet of rows under a header as an XLSX download.
+// writeSheet answers rows under a header as an XLSX download.
 func (s *Server) writeSheet(w http.ResponseWriter, r *http.Request, name string, header []any, rows [][]any) {
-	x := excelize.NewFile()
-	defer x.Close()
-	sw, err := x.NewStreamWriter("Sheet1")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			s.fail(w, r, err)
-			return
+	s.streamSheet(w, r, name, header, func(add func([]any) error) error {
+		for _, row := range rows {
+			if err := add(row); err != nil {
+				return err
+			}
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.xlsx"`, name, s.db.Now().In(s.cfg.Location).Format("20060102")))
-	_ = x.Write(w)
+		return nil
+	})
 }
 
 // inPeriod reports whether t falls in [from, to), either bound zero for

@@ -78,6 +78,27 @@ func (sh *xlsxSheet) close() { sh.x.Close() }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+// streamSheet answers one sheet under header as an XLSX download named
+// name-<date-time>.xlsx, its rows added by each as they are read, so a
+// large export is not held in memory twice.
+func (s *Server) streamSheet(w http.ResponseWriter, r *http.Request, name string, header []any, each func(add func([]any) error) error) {
+	sh, err := newXLSXSheet(header)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer sh.close()
+	if err := each(sh.add); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", xlsxType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.xlsx"`, name, s.db.Now().In(s.cfg.Location).Format("20060102-1504")))
+	if err := sh.writeTo(w); err != nil {
+		s.log.Error("xlsx export", "sheet", name, "err", err)
+	}
+}
+
 // ---- The audit trail ----
 
 type auditData struct {
@@ -178,22 +199,10 @@ func (s *Server) auditXLSX(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.page(r, "audit.title")
-	sh, err := newXLSXSheet(auditHeader(p.T))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	defer sh.close()
-	if err := s.db.EachAuditEntry(r.Context(), f, func(e audit.Entry) error { return sh.add(s.auditRow(p.T, e)) }); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="audit-%s.xlsx"`, s.db.Now().In(s.cfg.Location).Format("20060102-1504")))
-	if err := sh.writeTo(w); err != nil {
-		s.log.Error("audit export", "err", err)
-	}
+	t := s.page(r, "audit.title").T
+	s.streamSheet(w, r, "audit", auditHeader(t), func(add func([]any) error) error {
+		return s.db.EachAuditEntry(r.Context(), f, func(e audit.Entry) error { return add(s.auditRow(t, e)) })
+	})
 }
 
 // ---- Alerts ----
@@ -333,20 +342,8 @@ func (s *Server) alertsXLSX(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.page(r, "supervision.title")
-	sh, err := newXLSXSheet(alertHeader(p.T))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	defer sh.close()
-	if err := s.db.EachAlert(r.Context(), f, func(a supervision.Alert) error { return sh.add(s.alertRow(p.T, a)) }); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="alerts-%s.xlsx"`, s.db.Now().In(s.cfg.Location).Format("20060102-1504")))
-	if err := sh.writeTo(w); err != nil {
-		s.log.Error("alerts export", "err", err)
-	}
+	t := s.page(r, "supervision.title").T
+	s.streamSheet(w, r, "alerts", alertHeader(t), func(add func([]any) error) error {
+		return s.db.EachAlert(r.Context(), f, func(a supervision.Alert) error { return add(s.alertRow(t, a)) })
+	})
 }
