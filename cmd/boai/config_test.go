@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"flag"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,6 +60,27 @@ func TestAlertRules(t *testing.T) {
 	for _, bad := range []Config{{WaitHours: 0, ReceiptDays: 7}, {WaitHours: 24, ReceiptDays: 0}, {WaitHours: -5, ReceiptDays: -1}} {
 		if _, err := bad.alertRules(); err == nil {
 			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
+
+// serve refuses a bad setting before it opens anything, each with its
+// flag named.
+func TestServeRefusesBadSettings(t *testing.T) {
+	for _, tt := range []struct{ args []string }{
+		{[]string{"--wait-hours", "0"}},
+		{[]string{"--receipt-days", "0"}},
+		{[]string{"--disclosure-at", "13:00", "--disclosure-due", "12:00"}},
+		{[]string{"--second-approval", "lots"}},
+	} {
+		data := t.TempDir()
+		var out, errb bytes.Buffer
+		err := run(context.Background(), append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, tt.args...), &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), tt.args[len(tt.args)-2]) {
+			t.Errorf("serve %v: %v; want an error naming %s", tt.args, err, tt.args[len(tt.args)-2])
+		}
+		if _, err := os.Stat(filepath.Join(data, "boai.db")); err == nil {
+			t.Errorf("serve %v opened the database before refusing", tt.args)
 		}
 	}
 }

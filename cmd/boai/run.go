@@ -162,6 +162,9 @@ func serve(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		return err
 	}
 	rules, err := cfg.alertRules()
+	if err != nil {
+		return err
+	}
 	discAt, discDue, err := cfg.disclosureTimes()
 	if err != nil {
 		return err
