@@ -58,6 +58,9 @@ func (s *Server) period(r *http.Request) (from, to time.Time, err error) {
 		}
 		to = to.AddDate(0, 0, 1)
 	}
+	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+		return from, to, boai.Errorf(boai.EINVALID, "起始日期不能晚于截止日期 / from is after to")
+	}
 	return from, to, nil
 }
 

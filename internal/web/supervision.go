@@ -129,9 +129,6 @@ func (s *Server) auditFilter(r *http.Request) (audit.Filter, error) {
 	if err != nil {
 		return f, err
 	}
-	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		return f, boai.Errorf(boai.EINVALID, "起始日期不能晚于截止日期 / from is after to")
-	}
 	f.From, f.To = from, to
 	return f, nil
 }
@@ -238,9 +235,6 @@ func (s *Server) alertFilter(r *http.Request) (supervision.Filter, error) {
 	from, to, err := s.period(r)
 	if err != nil {
 		return f, err
-	}
-	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		return f, boai.Errorf(boai.EINVALID, "起始日期不能晚于截止日期 / from is after to")
 	}
 	f.From, f.To = from, to
 	return f, nil
