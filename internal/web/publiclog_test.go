@@ -26,7 +26,7 @@ func TestPublicLogPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := filepath.Join(t.TempDir(), "log")
-		s := newSociety(t, db, 40, web.Config{LogDir: dir, LogKey: vkey})
+		s := newSociety(t, db, 40, web.Config{LogDir: dir, LogKey: vkey, VerifyRate: 1e9})
 		c := s.anon()
 
 		// Before the writer runs: the page says the step is being logged.
@@ -57,6 +57,23 @@ func TestPublicLogPages(t *testing.T) {
 		r := c.get("/verify/" + s.xihuGift.CertNo)
 		if r.Status != 200 || !strings.Contains(r.Body, "捐赠去向") || !strings.Contains(r.Body, "/proofs/"+itoa(e.Index)) {
 			t.Fatalf("tracing page does not link entry %d: %s", e.Index, r)
+		}
+		// Goods too: received into stock, then each institution's
+		// signature, each step with its entry.
+		goods, err := db.ListInKind(ctx, "settled", 1000)
+		if err != nil || len(goods) == 0 {
+			t.Fatalf("the demo has no settled goods: %v", err)
+		}
+		signed := false
+		for _, g := range goods {
+			r := c.get("/verify/" + g.CertNo)
+			if r.Status != 200 || !strings.Contains(r.Body, "物资入库") || !strings.Contains(r.Body, "日志 #") {
+				t.Fatalf("goods tracing page of %s: %s", g.CertNo, r)
+			}
+			signed = signed || strings.Contains(r.Body, "受赠单位签收")
+		}
+		if !signed {
+			t.Error("no goods tracing page shows an institution's signature")
 		}
 		// The donor's proof: it verifies, and with the salt printed on
 		// their certificate it names them; with another name it does not.
