@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-
 	"boai/internal/goods"
 )
 
