@@ -221,6 +221,24 @@ func Alert(ctx context.Context, db *store.DB, subject, msg string) error {
 	return err
 }
 
+// packageReadme describes the log's files in an audit package.
+const packageReadme = `公开日志 / the public log
+
+key.txt        日志公钥（签名笔记验证密钥）/ the log's public key (a signed-note verifier key)
+checkpoint     生成资料包时日志的签名检查点 / the log's signed checkpoint when the package was made
+days/D.checkpoint   D 日结账时的签名检查点，即当日公示所印 / the signed checkpoint at day D's close, as printed on that day's disclosure
+days/D.close.proof  D 日结账条目的包含证明（C2SP tlog-proof）/ the inclusion proof of day D's close entry
+entries.jsonl  期间写入日志的每个条目，每行一个：序号、类型、记录编号、条目原文 /
+               every entry logged in the period, one per line: index, kind, record id, the entry itself
+
+核验 / to check:
+  boai verify checkpoint days/D.checkpoint --key "$(cat key.txt)"
+  boai verify bundle days/D.close.proof --key "$(cat key.txt)"
+  boai verify log --key "$(cat key.txt)" --url <网站>/log   (the whole log, every day close)
+条目与审计资料中的记录一一对应：类型 + 记录编号。/ Each entry matches a record of the
+package by its kind and record id.
+`
+
 // Package adds the public log's part of a period's audit package: the
 // log's key and current checkpoint, each closed day's checkpoint with the
 // proof of its close, and every entry logged in the period (JSON lines:
@@ -229,6 +247,9 @@ func Alert(ctx context.Context, db *store.DB, subject, msg string) error {
 func Package(ctx context.Context, db *store.DB, dir, vkey string, from, to time.Time, add func(name string, data []byte) error) error {
 	loc := store.CertLocation
 	f, t := from.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
+	if err := add("log/README.txt", []byte(packageReadme)); err != nil {
+		return err
+	}
 	if err := add("log/key.txt", []byte(vkey+"\n")); err != nil {
 		return err
 	}

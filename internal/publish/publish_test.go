@@ -415,6 +415,9 @@ func TestAuditPackageLogFiles(t *testing.T) {
 		if err := Package(ctx, db, dir, vkey, from, next, add); err != nil {
 			t.Fatal(err)
 		}
+		if !strings.Contains(string(files["log/README.txt"]), "entries.jsonl") {
+			t.Errorf("the log's README: %q", files["log/README.txt"])
+		}
 		if string(files["log/key.txt"]) != vkey+"\n" {
 			t.Errorf("key: %q", files["log/key.txt"])
 		}
